@@ -1,0 +1,21 @@
+"""The registry of check types: a rule in YAML names one of these and gives its parameters."""
+
+from __future__ import annotations
+
+from tongzhou_check.checks import condition, date_order, duplicate, structure, values, waiver
+from tongzhou_check.checks.base import Check, Context, Hit, WorkbookData
+
+CHECKS: dict[str, Check] = {
+    "unreadable_file": Check(structure.unreadable_file, "file"),
+    "no_recognised_sheet": Check(structure.no_recognised_sheet, "file"),
+    "unrecognised_sheet": Check(structure.unrecognised_sheet, "workbook"),
+    "missing_column": Check(structure.missing_column, "sheet"),
+    "missing_value": Check(values.missing_value, "row"),
+    "invalid_value": Check(values.invalid_value, "row", values.INVALID_PARAMS),
+    "date_order": Check(date_order.date_order, "row"),
+    "duplicate": Check(duplicate.duplicate, "row"),
+    "waiver": Check(waiver.waiver, "row"),
+    "condition": Check(condition.condition, "row", condition.PARAMS, condition.columns),
+}
+
+__all__ = ["CHECKS", "Check", "Context", "Hit", "WorkbookData"]

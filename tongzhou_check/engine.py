@@ -1,0 +1,219 @@
+"""Run a rule pack over workbooks: read, recognise, check, turn hits into findings, build the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tongzhou_check import __version__
+from tongzhou_check.checks import CHECKS, Context, Hit, WorkbookData
+from tongzhou_check.checks.waiver import parse_waivers
+from tongzhou_check.layout import Recogniser
+from tongzhou_check.masking import mask
+from tongzhou_check.model import FileResult, Finding, Report, SheetResult, Suppression
+from tongzhou_check.pack import Pack, Rule
+from tongzhou_check.sheet import SheetData, build_sheet
+from tongzhou_check.workbook import ReadError, read_workbook
+
+LANGS = ("zh", "en")
+
+
+class _Fields(dict):
+    """Message fields; an unknown field stays visible as `{name}` rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+class _Headers(Mapping):
+    def __init__(self, sheet: SheetData) -> None:
+        self.sheet = sheet
+
+    def __getitem__(self, key: str) -> str:
+        return self.sheet.header(key)
+
+    def __iter__(self):
+        return iter(self.sheet.kind.columns)
+
+    def __len__(self) -> int:
+        return len(self.sheet.kind.columns)
+
+
+class _RowValues(Mapping):
+    """`{values[received]}` in a message: a cell of the finding's row, masked."""
+
+    def __init__(self, sheet: SheetData, row: int) -> None:
+        self.sheet, self.row = sheet, row
+
+    def __getitem__(self, key: str) -> str:
+        if key != "waiver" and key not in self.sheet.columns:
+            return ""
+        return mask(str(self.sheet.text(key).at[self.row])) or ""
+
+    def __iter__(self):
+        return iter(self.sheet.columns)
+
+    def __len__(self) -> int:
+        return len(self.sheet.columns)
+
+
+def _pick(value: Any, lang: str) -> Any:
+    if isinstance(value, dict) and set(value) == set(LANGS):
+        return value[lang]
+    return mask(value) if isinstance(value, str) else value
+
+
+def _render(template: dict[str, str], fields: dict[str, Any]) -> tuple[str, str]:
+    zh, en = (template[lang].format_map(_Fields({k: _pick(v, lang) for k, v in fields.items()})) for lang in LANGS)
+    return zh, en
+
+
+class _FileAudit:
+    """Turns the hits of one file's checks into findings."""
+
+    def __init__(self, pack: Pack, shown: str, file_index: int) -> None:
+        self.pack, self.shown, self.file_index = pack, shown, file_index
+
+    def findings(self, hit: Hit, rule: Rule, sheet: SheetData | None) -> Iterable[Finding]:
+        template = self.pack.messages[hit.message] if hit.message else rule.message
+        base: dict[str, Any] = {"title": rule.title, **hit.fields}
+        common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": rule.clause,
+                  "subject": hit.subject, "file_index": self.file_index}
+        if sheet is None:
+            raw = hit.sheet
+            if raw is not None:
+                common.update(sheet=raw.name, sheet_index=raw.index)
+                base.setdefault("sheet", raw.name)
+            zh, en = _render(template, base)
+            yield Finding(severity=rule.severity, message_zh=zh, message_en=en, **common)
+            return
+        base.update(sheet=sheet.name, kind=sheet.kind.title, headers=_Headers(sheet))
+        common.update(sheet=sheet.name, sheet_index=sheet.index)
+        if hit.column:
+            base["header"] = sheet.header(hit.column)
+            letter, index = sheet.letter(hit.column)
+            common.update(header=base["header"], column=letter, column_index=index)
+        if hit.rows is None:  # sheet-level: the (lower) header row
+            zh, en = _render(template, base)
+            yield Finding(severity=rule.severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
+            return
+        texts = sheet.text(hit.column).loc[hit.rows].to_numpy() if hit.column else [None] * len(hit.rows)
+        keys = sheet.record_keys.loc[hit.rows].to_numpy()
+        lowered = hit.lowered.to_numpy() if hit.lowered is not None else None
+        per_row = {k: v.to_numpy() for k, v in hit.fields.items() if isinstance(v, pd.Series)}
+        for i, row in enumerate(hit.rows):
+            evidence = mask(str(texts[i])) if texts[i] not in (None, "") else None
+            fields = {**base, "row": int(row), "value": evidence or "", "values": _RowValues(sheet, int(row))}
+            fields.update({k: v[i] for k, v in per_row.items()})
+            zh, en = _render(template, fields)
+            severity = rule.severity.lowered() if lowered is not None and lowered[i] else rule.severity
+            key = tuple(mask(k) or "" for k in keys[i].split("\x1f")) if keys[i] else ()
+            yield Finding(severity=severity, message_zh=zh, message_en=en, row=int(row), evidence=evidence,
+                          key=key, **common)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        pass
+    return digest.hexdigest()
+
+
+def _waive(findings: list[Finding], sheets: Sequence[SheetData], pack: Pack) -> list[Finding]:
+    """Mark findings waived by their row's 豁免说明 entry (kept, suppressed, never failing)."""
+    granted = {sheet.name: parse_waivers(sheet, pack).granted for sheet in sheets if sheet.waiver is not None}
+    if not any(granted.values()):
+        return findings
+    out = []
+    for f in findings:
+        reason = granted.get(f.sheet or "", {}).get(f.row or -1, {}).get(f.rule)
+        if reason is not None and pack.rules[f.rule].check != "waiver":
+            f = Finding(**{**f.__dict__, "suppressed": Suppression("waiver", reason)})
+        out.append(f)
+    return out
+
+
+def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context,
+               recogniser: Recogniser | None = None) -> FileResult:
+    """Audit one file. A pure function of its inputs: returns plain, picklable results."""
+    recogniser = recogniser or Recogniser(pack)
+    error: ReadError | None = None
+    try:
+        raws = read_workbook(path)
+    except ReadError as exc:
+        raws, error = [], exc
+    sheets: list[SheetData] = []
+    unrecognised = []
+    results = []
+    for raw in raws:
+        has_cells = any(any(v != "" for v in row) for row in raw.rows)
+        layout = recogniser.layout(raw) if has_cells else None
+        if layout is None:
+            if has_cells:  # an empty sheet (Excel's spare Sheet2) is listed, not reported
+                unrecognised.append(raw)
+            results.append(SheetResult(raw.name, None, None, 0, raw.hidden))
+            continue
+        sheet = build_sheet(raw, layout, pack.reading)
+        sheets.append(sheet)
+        results.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
+    book = WorkbookData(path, error, tuple(sheets), tuple(unrecognised), len(raws))
+    audit = _FileAudit(pack, shown, file_index)
+    findings: list[Finding] = []
+    for rule in pack.rules.values():
+        if not rule.active:
+            continue
+        check = CHECKS[rule.check]
+        if check.scope in ("file", "workbook"):
+            for hit in check.run(book, rule, ctx):
+                findings.extend(audit.findings(hit, rule, None))
+            continue
+        for sheet in sheets:
+            if rule.kind in (None, sheet.kind.key):
+                for hit in check.run(sheet, rule, ctx):
+                    findings.extend(audit.findings(hit, rule, sheet))
+    findings = _waive(findings, sheets, pack)
+    return FileResult(
+        path=shown,
+        sha256=_sha256(path),
+        status="unreadable" if error else "ok",
+        sheets=tuple(results),
+        findings=tuple(findings),
+    )
+
+
+def today() -> dt.date:
+    """Today in Asia/Shanghai (UTC+8, no daylight saving)."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+
+
+def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
+          progress: Callable[[str], None] | None = None) -> Report:
+    """Audit files in order; findings are sorted after merging, so the order of work never shows."""
+    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year)
+    recogniser = Recogniser(pack)
+    results = []
+    for index, (path, shown) in enumerate(files):
+        results.append(audit_file(path, shown, index, pack, ctx, recogniser))
+        if progress:
+            progress(shown)
+    findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
+    return Report(
+        tool_version=__version__,
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_sha256=pack.sha256,
+        calendar_source="none: no active rule of this pack counts working days yet",
+        calendar_covers=None,
+        as_of=as_of.isoformat(),
+        files=tuple(results),
+        findings=tuple(findings),
+    )

@@ -1,0 +1,55 @@
+"""The one serialisation boundary: a Report as plain records (the JSON report contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tongzhou_check.model import Finding, Report
+
+SCHEMA_VERSION = 1
+
+
+def finding_record(f: Finding, lang: str) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "name": f.name,
+        "severity": f.severity.name,
+        "file": f.file,
+        "sheet": f.sheet,
+        "row": f.row,
+        "column": f.column,
+        "cell": f.cell,
+        "header": f.header,
+        "message": f.message(lang),
+        "clause": f.clause,
+        "evidence": f.evidence,
+        "subject": f.subject,
+        "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.reason} if f.suppressed else None,
+    }
+
+
+def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tzcheck", "version": report.tool_version},
+        "rule_pack": {"id": report.pack_id, "version": report.pack_version, "sha256": report.pack_sha256},
+        "calendar": {
+            "source": report.calendar_source,
+            "covers": list(report.calendar_covers) if report.calendar_covers else None,
+        },
+        "as_of": report.as_of,
+        "files": [
+            {
+                "path": f.path,
+                "sha256": f.sha256,
+                "status": f.status,
+                "sheets": [
+                    {"name": s.name, "kind": s.kind, "header_row": s.header_row, "rows": s.rows, "hidden": s.hidden}
+                    for s in f.sheets
+                ],
+            }
+            for f in report.files
+        ],
+        "findings": [finding_record(f, lang) for f in report.findings],
+        "summary": report.summary(),
+    }

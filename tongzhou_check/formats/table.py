@@ -1,0 +1,70 @@
+"""`--format table`: findings grouped by file and sheet in rich tables, then a one-line summary."""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from tongzhou_check.model import Finding, Report, Severity
+
+LABELS = {
+    "zh": {
+        "cell": "位置", "rule": "规则", "severity": "级别", "clause": "条款", "message": "问题与要求",
+        "file": "文件", "unreadable": "无法读取", "file_level": "(整个文件)", "no_findings": "未发现问题",
+        "waived": "已豁免", "sheets": "工作表",
+        Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示",
+        "summary": "共检查 {files} 个文件、{sheets} 个工作表、{rows} 行记录;发现问题 {findings} 个:"
+                   "错误 {errors},警告 {warnings},提示 {info},已豁免 {suppressed}。",
+    },
+    "en": {
+        "cell": "Cell", "rule": "Rule", "severity": "Severity", "clause": "Clause", "message": "Problem",
+        "file": "File", "unreadable": "unreadable", "file_level": "(whole file)", "no_findings": "no findings",
+        "waived": "waived", "sheets": "sheets",
+        Severity.error: "error", Severity.warning: "warning", Severity.info: "info",
+        "summary": "Audited {files} files, {sheets} sheets, {rows} records: {findings} findings — "
+                   "{errors} errors, {warnings} warnings, {info} info, {suppressed} suppressed.",
+    },
+}
+STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+
+
+def _table(findings: list[Finding], lang: str, title: str) -> Table:
+    text = LABELS[lang]
+    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+    table.add_column(text["cell"], no_wrap=True)
+    table.add_column(text["rule"], no_wrap=True)
+    table.add_column(text["severity"], no_wrap=True)
+    table.add_column(text["clause"], no_wrap=True)
+    table.add_column(text["message"], ratio=1)
+    for f in findings:
+        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or text["file_level"])
+        severity = f"[{STYLES[f.severity]}]{text[f.severity]}[/]"
+        if f.suppressed:
+            severity = f"[dim]{text['waived']}[/]"
+        table.add_row(escape(where), f"{f.rule}\n{f.name}", severity, escape(f.clause), escape(f.message(lang)))
+    return table
+
+
+def render(report: Report, lang: str, console: Console) -> None:
+    text = LABELS[lang]
+    by_file = {k: list(g) for k, g in groupby(report.findings, key=lambda f: f.file_index)}
+    for index, result in enumerate(report.files):
+        status = f" [red]({text['unreadable']})[/]" if result.status == "unreadable" else ""
+        console.rule(f"[bold]{text['file']}: {escape(result.path)}[/]{status}", align="left")
+        findings = by_file.get(index, [])
+        if not findings:
+            console.print(f"  [green]{text['no_findings']}[/]")
+            continue
+        for sheet, group in groupby(findings, key=lambda f: f.sheet):
+            console.print(_table(list(group), lang, escape(sheet) if sheet else text["file_level"]))
+    console.print(text["summary"].format(**report.summary()))
+
+
+def render_text(report: Report, lang: str) -> str:
+    buffer = io.StringIO()
+    render(report, lang, Console(file=buffer, width=140, no_color=True, highlight=False))
+    return buffer.getvalue()

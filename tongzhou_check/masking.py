@@ -1,0 +1,37 @@
+"""The one masking step every string that echoes a cell passes through before it reaches any output."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Long digit runs (half- or full-width, an ID's final X included) are masked even before the privacy rule's
+# detectors know what they are: a report that echoes a cell must never become the leak.
+_DIGIT_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]{11,}[XxＸｘ]?(?![0-9０-９])")
+
+Masker = Callable[[str], str]
+_maskers: list[Masker] = []
+
+
+def register(masker: Masker) -> None:
+    """Add a detector-based masker (the privacy rule registers its detectors here)."""
+    if masker not in _maskers:
+        _maskers.append(masker)
+
+
+def mask_run(run: str) -> str:
+    """Mask one identifier-like run: 18 → first 6 + last 4, 11 → first 3 + last 4, others → last 4."""
+    n = len(run)
+    if n == 18:
+        return run[:6] + "*" * 8 + run[-4:]
+    if n == 11:
+        return run[:3] + "****" + run[-4:]
+    return "*" * (n - 4) + run[-4:]
+
+
+def mask(text: str | None) -> str | None:
+    if not text:
+        return text
+    for masker in _maskers:
+        text = masker(text)
+    return _DIGIT_RUN.sub(lambda m: mask_run(m.group(0)), text)

@@ -1,0 +1,116 @@
+"""The report's data: Finding, sheet and file results, Report — plain, frozen and picklable."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    info = 0
+    warning = 1
+    error = 2
+
+    def lowered(self) -> Severity:
+        return Severity(max(self - 1, Severity.info))
+
+
+@dataclass(frozen=True)
+class Suppression:
+    by: str  # "waiver" | "baseline"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    file: str
+    clause: str
+    message_zh: str
+    message_en: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # column letter
+    header: str | None = None
+    evidence: str | None = None  # masked cell text
+    subject: str | None = None
+    key: tuple[str, ...] = ()  # the record's key values (masked), for baselines
+    suppressed: Suppression | None = None
+    # sort keys, not serialised
+    file_index: int = 0
+    sheet_index: int = -1
+    column_index: int = -1
+
+    @property
+    def cell(self) -> str | None:
+        return f"{self.column}{self.row}" if self.column and self.row else None
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+    def sort_key(self) -> tuple:
+        return (
+            self.file_index,
+            self.sheet_index,
+            self.row if self.row is not None else -1,
+            self.column_index,
+            self.rule,
+            self.subject or "",
+        )
+
+
+@dataclass(frozen=True)
+class SheetResult:
+    name: str
+    kind: str | None
+    header_row: int | None
+    rows: int
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    sha256: str
+    status: str  # "ok" | "unreadable"
+    sheets: tuple[SheetResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    exempt: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    tool_version: str
+    pack_id: str
+    pack_version: str
+    pack_sha256: str
+    calendar_source: str
+    calendar_covers: tuple[str, str] | None
+    as_of: str
+    files: tuple[FileResult, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    def summary(self) -> dict:
+        active = [f for f in self.findings if f.suppressed is None]
+        by_sev = Counter(f.severity for f in active)
+        exempt: Counter[str] = Counter()
+        for f in self.files:
+            exempt.update(dict(f.exempt))
+        return {
+            "files": len(self.files),
+            "sheets": sum(1 for f in self.files for s in f.sheets if s.kind),
+            "rows": sum(s.rows for f in self.files for s in f.sheets),
+            "findings": len(self.findings),
+            "errors": by_sev[Severity.error],
+            "warnings": by_sev[Severity.warning],
+            "info": by_sev[Severity.info],
+            "suppressed": len(self.findings) - len(active),
+            "exempt": dict(sorted(exempt.items())),
+        }
+
+    def worst(self) -> Severity | None:
+        active = [f.severity for f in self.findings if f.suppressed is None]
+        return max(active) if active else None

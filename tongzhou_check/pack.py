@@ -1,0 +1,334 @@
+"""Rule packs: load pack.yaml, kinds.yaml and rules/*.yaml, validate them with JSON Schema, build Pack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from tongzhou_check.model import Severity
+from tongzhou_check.text import norm_header, squash
+
+BUILTIN_PACK = "tongzhou-2018"
+
+
+class PackError(Exception):
+    """An invalid rule pack: names the file and the JSON path of the problem."""
+
+    def __init__(self, file: Path | str, path: str, problem: str) -> None:
+        self.file, self.path, self.problem = str(file), path, problem
+        super().__init__(f"{file}: {path}: {problem}")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    aliases: tuple[str, ...]
+    type: str
+    required: bool = False
+    values: tuple[str, ...] = ()
+    value_aliases: dict[str, str] = field(default_factory=dict)
+    sample: Any = None
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.header, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    title: dict[str, str]
+    names: tuple[str, ...]
+    columns: dict[str, Column]
+    keys: tuple[str, ...] = ()
+    published: tuple[str, ...] = ()
+    date_order: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(k for k, c in self.columns.items() if c.required)
+
+
+@dataclass(frozen=True)
+class Reading:
+    placeholders: frozenset[str]
+    notes_prefixes: tuple[str, ...]
+    header_suffixes: tuple[str, ...]
+    header_scan_rows: int
+    check_marks: frozenset[str]
+    channel_ticked: tuple[str, ...]
+    channel_unticked: tuple[str, ...]
+    waiver_headers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slug: str
+    severity: Severity
+    scope: str
+    clause: str
+    quote: str
+    title: dict[str, str]
+    description: dict[str, str]
+    message: dict[str, str]
+    kind: str | None = None
+    status: str = "active"
+    check: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    basis: str = ""
+    examples: dict[str, list[dict]] = field(default_factory=dict)
+    file: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    version: str
+    sha256: str
+    title: dict[str, str]
+    messages: dict[str, dict[str, str]]
+    reading: Reading
+    kinds: dict[str, Kind]
+    rules: dict[str, Rule]
+    root: str
+    calendar: str | None = None
+
+    def rule(self, name: str) -> Rule | None:
+        """A rule by id (`TZ201`) or slug (`comment-window`), case-insensitive for the id."""
+        name = name.strip()
+        if name.upper() in self.rules:
+            return self.rules[name.upper()]
+        return next((r for r in self.rules.values() if r.slug == name.lower()), None)
+
+    def rules_for(self, check: str) -> list[Rule]:
+        return [r for r in self.rules.values() if r.active and r.check == check]
+
+
+def builtin_pack_dir() -> Path:
+    """The built-in pack: shipped inside the wheel, or the repository's rules/ in a source checkout."""
+    shipped = resources.files("tongzhou_check") / "rules" / BUILTIN_PACK
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parent.parent / "rules" / BUILTIN_PACK
+
+
+def _schema(name: str) -> dict:
+    return json.loads((resources.files("tongzhou_check") / "schemas" / name).read_text("utf-8"))
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as JSON Schema sees it: dates stay strings (`2018-09-03`), parsed where a column says so."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.load(path.read_text("utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except FileNotFoundError:
+        raise PackError(path, "$", "file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "$"
+        raise PackError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _validate(doc: Any, schema: dict, path: Path) -> None:
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    if error is not None:
+        raise PackError(path, error.json_path, error.message)
+
+
+def _column(key: str, raw: dict) -> Column:
+    values = tuple(raw.get("values", ()))
+    aliases = dict(raw.get("value_aliases", {}))
+    if "tree" in raw:
+        values, tree_aliases = _tree_values(raw["tree"])
+        aliases = {**tree_aliases, **aliases}
+    return Column(
+        key=key,
+        header=raw["header"],
+        aliases=tuple(raw.get("aliases", ())),
+        type=raw["type"],
+        required=bool(raw.get("required", False)),
+        values=values,
+        value_aliases=aliases,
+        sample=raw.get("sample"),
+    )
+
+
+def _tree_values(tree: dict[str, list[str]]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Leaf values `组/子项` of a two-level enumeration, with the accepted short and numbered forms."""
+    values: list[str] = []
+    aliases: dict[str, str] = {}
+    leaf_count: dict[str, int] = {}
+    for leaves in tree.values():
+        for leaf in leaves:
+            leaf_count[leaf] = leaf_count.get(leaf, 0) + 1
+    for group, leaves in tree.items():
+        if not leaves:
+            values.append(group)
+            continue
+        for i, leaf in enumerate(leaves, start=1):
+            full = f"{group}/{leaf}"
+            values.append(full)
+            forms = [f"{group}-{i}", f"{group}{i}", f"{group}-{i}.{leaf}", f"{group}{i}.{leaf}",
+                     f"{group}{i}、{leaf}", f"{group}-{leaf}", f"{group}:{leaf}", f"{group}{leaf}"]
+            if leaf_count[leaf] == 1:
+                forms += [leaf, f"{i}.{leaf}"]
+            aliases.update(dict.fromkeys(forms, full))
+    return tuple(values), aliases
+
+
+def _kind(key: str, raw: dict, path: Path) -> Kind:
+    columns = {k: _column(k, c) for k, c in raw["columns"].items()}
+    base = f"$.kinds.{key}"
+    for i, spec in enumerate(raw.get("keys", ())):
+        for part in spec.split("|"):
+            if part not in columns:
+                raise PackError(path, f"{base}.keys[{i}]", f"unknown column {part!r}")
+    for i, col in enumerate(raw.get("published", ())):
+        if col not in columns or columns[col].type != "text":
+            raise PackError(path, f"{base}.published[{i}]", f"{col!r} is not a text column of {key}")
+    for i, pair in enumerate(raw.get("date_order", ())):
+        for j, col in enumerate(pair):
+            if col not in columns or columns[col].type != "date":
+                raise PackError(path, f"{base}.date_order[{i}][{j}]", f"{col!r} is not a date column of {key}")
+    return Kind(
+        key=key,
+        title=raw["title"],
+        names=tuple(raw["names"]),
+        columns=columns,
+        keys=tuple(raw.get("keys", ())),
+        published=tuple(raw.get("published", ())),
+        date_order=tuple(tuple(p) for p in raw.get("date_order", ())),
+    )
+
+
+def _reading(raw: dict) -> Reading:
+    waiver = raw["waiver"]
+    return Reading(
+        placeholders=frozenset(squash(p).upper() for p in [*raw["placeholders"], ""]),
+        notes_prefixes=tuple(norm_header(p) for p in raw["notes_prefixes"]),
+        header_suffixes=tuple(norm_header(s) for s in raw["header_suffixes"]),
+        header_scan_rows=raw["header_scan_rows"],
+        check_marks=frozenset(raw["check_marks"]),
+        channel_ticked=tuple(raw["channel_ticked"]),
+        channel_unticked=tuple(raw["channel_unticked"]),
+        waiver_headers=(waiver["header"], *waiver.get("aliases", ())),
+    )
+
+
+def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
+    from tongzhou_check.checks import CHECKS  # the registry needs pack types; import late
+
+    if raw.get("kind") is not None and raw["kind"] not in kinds:
+        raise PackError(path, "$.kind", f"unknown kind {raw['kind']!r}")
+    status = raw.get("status", "active")
+    if status == "active":
+        check = CHECKS.get(raw["check"])
+        if check is None:
+            raise PackError(path, "$.check", f"unknown check type {raw['check']!r}; known: {', '.join(CHECKS)}")
+        try:
+            jsonschema.validate(raw.get("params", {}), check.params_schema)
+        except jsonschema.ValidationError as exc:
+            raise PackError(path, "$.params" + exc.json_path[1:], exc.message) from None
+        if check.scope != raw["scope"]:
+            raise PackError(path, "$.scope", f"check {raw['check']!r} runs at {check.scope} scope")
+        kind = kinds.get(raw.get("kind") or "")
+        if kind is not None:
+            for where, col in check.columns(raw.get("params", {})):
+                if col not in kind.columns:
+                    raise PackError(path, f"$.params.{where}", f"{col!r} is not a column of {kind.key}")
+    return Rule(
+        id=raw["id"],
+        slug=raw["slug"],
+        severity=Severity[raw["severity"]],
+        scope=raw["scope"],
+        clause=raw["clause"],
+        quote=raw["quote"],
+        title=raw["title"],
+        description=raw["description"],
+        message=raw["message"],
+        kind=raw.get("kind"),
+        status=status,
+        check=raw.get("check"),
+        params=raw.get("params", {}),
+        basis=raw.get("basis", ""),
+        examples=raw.get("examples", {}),
+        file=str(path),
+    )
+
+
+def load_pack(location: Path | str | None = None) -> Pack:
+    """Load and validate a pack directory (or its pack.yaml); None loads the built-in pack."""
+    root = Path(location) if location else builtin_pack_dir()
+    manifest = root / "pack.yaml" if root.is_dir() else root
+    root = manifest.parent
+    doc = _read_yaml(manifest)
+    _validate(doc, _schema("pack.schema.json"), manifest)
+    kinds_path = root / doc["kinds"]
+    kinds_doc = _read_yaml(kinds_path)
+    _validate(kinds_doc, _schema("kinds.schema.json"), kinds_path)
+    kinds = {k: _kind(k, v, kinds_path) for k, v in kinds_doc["kinds"].items()}
+
+    rule_schema = _schema("rule.schema.json")
+    rules_dir = root / doc["rules"]
+    rule_files = sorted(rules_dir.glob("*.yaml"))
+    if not rule_files:
+        raise PackError(rules_dir, "$", "no rule files (*.yaml)")
+    rules: dict[str, Rule] = {}
+    slugs: set[str] = set()
+    for path in rule_files:
+        raw = _read_yaml(path)
+        _validate(raw, rule_schema, path)
+        if raw["id"] in rules or raw["slug"] in slugs:
+            raise PackError(path, "$.id", f"duplicate rule {raw['id']} {raw['slug']}")
+        rules[raw["id"]] = _rule(raw, path, kinds)
+        slugs.add(raw["slug"])
+
+    digest = hashlib.sha256()
+    for path in [manifest, kinds_path, *rule_files]:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return Pack(
+        id=doc["id"],
+        version=str(doc["version"]),
+        sha256=digest.hexdigest(),
+        title=doc["title"],
+        messages=doc.get("messages", {}),
+        reading=_reading(kinds_doc["reading"]),
+        kinds=kinds,
+        rules=dict(sorted(rules.items())),
+        root=str(root),
+        calendar=doc.get("calendar"),
+    )
+
+
+def param_at(value: Any, on: dt.date) -> tuple[Any, str]:
+    """A parameter in force on a date: a plain value, or the last `{from, value, basis}` period begun by then."""
+    if not (isinstance(value, list) and value and isinstance(value[0], dict) and "from" in value[0]):
+        return value, ""
+    periods = sorted(value, key=lambda p: str(p["from"]))
+    current = periods[0]
+    for period in periods:
+        if dt.date.fromisoformat(str(period["from"])) <= on:
+            current = period
+    return current["value"], current.get("basis", "")

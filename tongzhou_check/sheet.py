@@ -1,0 +1,175 @@
+"""A recognised sheet's records as typed columns, indexed by Excel row number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from tongzhou_check.layout import ColumnRef, Layout
+from tongzhou_check.pack import Kind, Reading
+from tongzhou_check.parse import Parsed, display, normalised, parse_column, parse_marks
+from tongzhou_check.text import norm_header
+from tongzhou_check.workbook import RawSheet
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """The records of one sheet. Every Series is indexed by the Excel row number of its record."""
+
+    name: str
+    index: int
+    hidden: bool
+    kind: Kind
+    layout: Layout
+    rows: pd.Index
+    columns: dict[str, ColumnRef]
+    parsed: dict[str, Parsed]
+    continuation: dict[str, pd.Series]  # cells covered by a merged range, below or right of its top-left
+    waiver: pd.Series | None  # the 豁免说明 text of each row
+
+    @property
+    def header_row(self) -> int:
+        return self.layout.header_row
+
+    def values(self, key: str) -> pd.Series:
+        return self.parsed[key].values
+
+    def present(self, key: str) -> pd.Series:
+        return self.parsed[key].values.notna()
+
+    def header(self, key: str) -> str:
+        """The column's header as written in the sheet, else its canonical header."""
+        if key == "waiver" and self.layout.waiver is not None:
+            return self.layout.waiver.header
+        ref = self.columns.get(key)
+        return ref.header if ref else self.kind.columns[key].header
+
+    def text(self, key: str) -> pd.Series:
+        """The cells as a person reads them (not yet masked)."""
+        if key == "waiver":
+            return self.waiver if self.waiver is not None else pd.Series("", index=self.rows)
+        return self.parsed[key].text
+
+    def letter(self, key: str) -> tuple[str | None, int]:
+        ref = self.layout.waiver if key == "waiver" else self.columns.get(key)
+        return (ref.letter, ref.index) if ref else (None, -1)
+
+    def key_columns(self) -> list[str]:
+        """The kind's key columns present in this sheet (`id|title`: the first alternative present)."""
+        keys = []
+        for spec in self.kind.keys:
+            keys += [k for k in spec.split("|") if k in self.columns]
+        return keys
+
+    @cached_property
+    def record_keys(self) -> pd.Series:
+        """Each record's key as one normalised string (None when every key cell is empty).
+
+        `id|title` takes the id, or the title where the id is empty. A kind without key columns keys a
+        record by all its values.
+        """
+        specs = [spec.split("|") for spec in self.kind.keys] or [[k] for k in self.columns]
+        parts = []
+        for alternatives in specs:
+            present = [normalised(self.values(k)) for k in alternatives if k in self.columns]
+            if not present:
+                continue
+            part = present[0]
+            for other in present[1:]:
+                part = part.fillna(other)
+            parts.append(part)
+        if not parts:
+            return pd.Series(None, index=self.rows, dtype=object)
+        empty = pd.concat([p.isna() for p in parts], axis=1).all(axis=1)
+        joined = parts[0].fillna("")
+        for part in parts[1:]:
+            joined = joined + "\x1f" + part.fillna("")
+        return joined.where(~empty, None)
+
+    def input_problem(self, key: str) -> pd.Series:
+        """Rows where an input rule reports this column: unreadable, or a required value missing."""
+        parsed = self.parsed[key]
+        problem = parsed.invalid
+        if self.kind.columns[key].required:
+            problem = problem | parsed.values.isna()
+        return problem
+
+
+def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """The data region below the header: cell grid with merges filled, continuation mask, record rows."""
+    start = layout.bottom + 1
+    rows = raw.rows[start:]
+    width = max((len(r) for r in raw.rows), default=0)
+    if not rows or not width:
+        return np.empty((0, width), dtype=object), np.zeros((0, width), dtype=bool), pd.Index([], dtype=int)
+    grid = np.array(rows, dtype=object).reshape(len(rows), width)
+    nonempty = (grid != "") & pd.notna(grid)
+    counts = nonempty.sum(axis=1)
+    notes = _notes_rows(grid, nonempty, counts, raw, layout, start, reading)
+    continuation = np.zeros(grid.shape, dtype=bool)
+    for r0, c0, r1, c1 in raw.merges:
+        if r1 < start:
+            continue
+        top = max(r0, start) - start
+        value = raw.rows[r0][c0]
+        grid[top : r1 - start + 1, c0 : c1 + 1] = value
+        continuation[top : r1 - start + 1, c0 : c1 + 1] = True
+        if r0 >= start:
+            continuation[r0 - start, c0] = False
+    has_data = counts > 0
+    after_data = np.maximum.accumulate(has_data & ~notes)
+    ended = np.maximum.accumulate(notes & np.concatenate([[False], after_data[:-1]]))
+    keep = has_data & ~notes & ~ended
+    return grid[keep], continuation[keep], pd.Index(np.flatnonzero(keep) + start + 1, dtype=int)
+
+
+def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, raw: RawSheet, layout: Layout,
+                start: int, reading: Reading) -> np.ndarray:
+    """Notes and signature rows (注:, 填表人: …) and banner rows (one cell merged across the table)."""
+    first = pd.Series(grid[np.arange(len(grid)), nonempty.argmax(axis=1)], dtype=object)
+    initials = {p[0] for p in reading.notes_prefixes}
+    maybe = first.str.lstrip().str[:1].isin(initials) & (counts > 0)  # non-text cells give NaN: not notes
+    notes = maybe.to_numpy(dtype=bool).copy()
+    if notes.any():
+        heads = first[maybe].map(lambda v: norm_header(v[:20], ()).startswith(reading.notes_prefixes))
+        notes[np.flatnonzero(maybe)] = heads.to_numpy(dtype=bool)
+    table_width = layout.last_column - layout.first_column + 1
+    for r0, c0, r1, c1 in raw.merges:
+        if r0 == r1 and r0 >= start and counts[r0 - start] == 1 and c1 - c0 + 1 >= max(2, table_width // 2):
+            notes[r0 - start] = True
+    return notes
+
+
+def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
+    grid, continuation, rows = _body(raw, layout, reading)
+    parsed: dict[str, Parsed] = {}
+    merged: dict[str, pd.Series] = {}
+    for key, ref in layout.columns.items():
+        column = layout.kind.columns[key]
+        if ref.options:
+            indexes = [c for c, _ in ref.options]
+            sub = pd.DataFrame(grid[:, indexes] if len(grid) else np.empty((0, len(indexes))), index=rows)
+            parsed[key] = parse_marks(sub, [label for _, label in ref.options], column, reading)
+        else:
+            parsed[key] = parse_column(pd.Series(grid[:, ref.index], index=rows, dtype=object), column, reading)
+        cont = continuation[:, ref.index]
+        if cont.any():
+            merged[key] = pd.Series(cont, index=rows)
+    waiver = None
+    if layout.waiver is not None:
+        waiver = pd.Series(grid[:, layout.waiver.index], index=rows, dtype=object).map(display)
+    return SheetData(
+        name=raw.name,
+        index=raw.index,
+        hidden=raw.hidden,
+        kind=layout.kind,
+        layout=layout,
+        rows=rows,
+        columns=dict(layout.columns),
+        parsed=parsed,
+        continuation=merged,
+        waiver=waiver,
+    )

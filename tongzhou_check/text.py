@@ -1,0 +1,48 @@
+"""Text normalisation shared by header matching, value parsing and comparison."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def squash(text: str) -> str:
+    """NFKC with all whitespace and line breaks removed."""
+    return _SPACE.sub("", nfkc(text))
+
+
+def norm_header(text: object, suffixes: tuple[str, ...] = ("*", "(必填)")) -> str:
+    """A header as matched: NFKC, no whitespace, a trailing `*` or `(必填)` removed."""
+    if text is None:
+        return ""
+    out = squash(str(text))
+    changed = True
+    while changed:
+        changed = False
+        for suffix in suffixes:
+            if suffix and out.endswith(suffix) and len(out) > len(suffix):
+                out = out[: -len(suffix)]
+                changed = True
+    return out
+
+
+def enum_key(text: str) -> str:
+    """An enumeration value as compared: NFKC, no whitespace or quotes, Latin upper-cased."""
+    return _QUOTES.sub("", squash(text)).upper()
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -1,0 +1,109 @@
+"""Read a workbook file into raw grids: every sheet's cells at their Excel positions, with merged ranges."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import python_calamine as calamine
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet: rows[0] is Excel row 1 and rows[r][0] column A; merges are 0-based inclusive (r0, c0, r1, c1)."""
+
+    name: str
+    index: int
+    rows: list[list[Any]]
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden: bool = False
+
+
+class ReadError(Exception):
+    """The file cannot be opened as a workbook; `reason` is a key of REASONS."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason, self.detail = reason, detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+REASONS = {
+    "empty": ("文件为空(0字节)", "the file is empty (0 bytes)"),
+    "encrypted": ("文件设有打开密码(已加密)", "the file is password-protected (encrypted)"),
+    "not_workbook": ("文件不是 Excel 工作簿(格式不符)", "the file is not an Excel workbook (wrong format)"),
+    "corrupt": ("文件已损坏,无法解析", "the file is corrupt and cannot be parsed"),
+    "encoding": ("CSV 文件编码无法识别(应为 UTF-8 或 GB18030)", "the CSV encoding is neither UTF-8 nor GB18030"),
+    "unsupported": ("不支持的文件类型", "unsupported file type"),
+    "io": ("文件无法打开", "the file cannot be opened"),
+}
+
+
+def read_workbook(path: Path) -> list[RawSheet]:
+    """All sheets of a workbook, in workbook order. Raises ReadError; never modifies the file."""
+    try:
+        head = path.open("rb").read(8)
+    except OSError as exc:
+        raise ReadError("io", exc.strerror or str(exc)) from None
+    if not head:
+        raise ReadError("empty")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_read_csv(path)]
+    if suffix not in EXCEL_SUFFIXES:
+        raise ReadError("unsupported", suffix)
+    if head.startswith(_OLE_MAGIC) and suffix != ".xls" and _is_encrypted_ole(path):
+        raise ReadError("encrypted")
+    if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods") and not head.startswith(_ZIP_MAGIC):
+        raise ReadError("not_workbook")
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        return [_read_sheet(book, i, meta) for i, meta in enumerate(book.sheets_metadata)]
+    except calamine.PasswordError:
+        raise ReadError("encrypted") from None
+    except (calamine.CalamineError, ValueError, TypeError, OSError) as exc:
+        raise ReadError("corrupt", str(exc)[:200]) from None
+
+
+def _is_encrypted_ole(path: Path) -> bool:
+    """An OOXML file saved with a password is an OLE container holding an EncryptionInfo stream."""
+    with path.open("rb") as fh:
+        data = fh.read(1 << 20)
+    return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _read_sheet(book: calamine.CalamineWorkbook, index: int, meta: Any) -> RawSheet:
+    sheet = book.get_sheet_by_index(index)
+    rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
+    merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
+    return RawSheet(name=meta.name, index=index, rows=rows, merges=merges, hidden=hidden)
+
+
+def _read_csv(path: Path) -> RawSheet:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ReadError("encoding")
+    if "\x00" in text:
+        raise ReadError("not_workbook", "binary data in a .csv file")
+    try:
+        rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ReadError("corrupt", str(exc)) from None
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return RawSheet(name=path.stem, index=0, rows=rows)
