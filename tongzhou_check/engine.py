@@ -112,7 +112,7 @@ class _FileAudit:
             fields.update({k: v[i] for k, v in per_row.items()})
             zh, en = _render(template, fields)
             severity = rule.severity.lowered() if lowered is not None and lowered[i] else rule.severity
-            key = tuple(mask(k) or "" for k in keys[i].split("\x1f")) if keys[i] else ()
+            key = tuple(mask(k) or "" for k in keys[i].split("\x1f")) if isinstance(keys[i], str) else ()
             yield Finding(severity=severity, message_zh=zh, message_en=en, row=int(row), evidence=evidence,
                           key=key, **common)
 

@@ -1,0 +1,64 @@
+"""Test helpers: write real workbooks with openpyxl, run the real CLI, validate reports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import openpyxl
+from typer.testing import CliRunner
+
+from tongzhou_check.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2018-12-31"
+REPORT_SCHEMA = json.loads((resources.files("tongzhou_check") / "schemas" / "report.schema.json").read_text("utf-8"))
+
+
+def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]],
+               merges: dict[str, Sequence[str]] | None = None, hidden: Sequence[str] = ()) -> Path:
+    """A workbook with one sheet per entry; rows start at A1 (None leaves a cell empty)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+        for rng in (merges or {}).get(name, ()):
+            sheet.merge_cells(rng)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def audit_json(*paths: Path | str, extra: Sequence[str] = ()) -> dict:
+    """Run `tzcheck audit --format json` and return the report, validated against the shipped schema."""
+    code, out, err = cli("audit", *map(str, paths), "--as-of", AS_OF, "--format", "json", "--fail-on", "never",
+                         *extra)
+    assert code == 0, err
+    report = json.loads(out)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    return report
+
+
+def cells(report: dict, rule: str | None = None, active_only: bool = True) -> list[str]:
+    """`sheet!cell` (or the sheet, or `—`) of the findings of one rule."""
+    found = []
+    for f in report["findings"]:
+        if (rule is None or f["rule"] == rule) and not (active_only and f["suppressed"]):
+            found.append(f"{f['sheet']}!{f['cell']}" if f["cell"] else (f["sheet"] or "—"))
+    return found
+
+
+def rules_found(report: dict) -> set[str]:
+    return {f["rule"] for f in report["findings"] if not f["suppressed"]}
