@@ -99,7 +99,11 @@ class SheetData:
 
 
 def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """The data region below the header: cell grid with merges filled, continuation mask, record rows."""
+    """The data region below the header: cell grid with merges filled, continuation mask, record rows.
+
+    Notes rows and banner rows are never records; the table ends at the first notes row after data (a banner
+    is a section heading inside the table, so the rows after it are still read).
+    """
     start = layout.bottom + 1
     rows = raw.rows[start:]
     width = max((len(r) for r in raw.rows), default=0)
@@ -108,7 +112,8 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
     grid = np.array(rows, dtype=object).reshape(len(rows), width)
     nonempty = (grid != "") & pd.notna(grid)
     counts = nonempty.sum(axis=1)
-    notes = _notes_rows(grid, nonempty, counts, raw, layout, start, reading)
+    notes = _notes_rows(grid, nonempty, counts, reading)
+    banners = _banner_rows(counts, raw, layout, start)
     continuation = np.zeros(grid.shape, dtype=bool)
     for r0, c0, r1, c1 in raw.merges:
         if r1 < start:
@@ -122,25 +127,33 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
     has_data = counts > 0
     after_data = np.maximum.accumulate(has_data & ~notes)
     ended = np.maximum.accumulate(notes & np.concatenate([[False], after_data[:-1]]))
-    keep = has_data & ~notes & ~ended
+    keep = has_data & ~notes & ~banners & ~ended
     return grid[keep], continuation[keep], pd.Index(np.flatnonzero(keep) + start + 1, dtype=int)
 
 
-def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, raw: RawSheet, layout: Layout,
-                start: int, reading: Reading) -> np.ndarray:
-    """Notes and signature rows (注:, 填表人: …) and banner rows (one cell merged across the table)."""
+def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, reading: Reading) -> np.ndarray:
+    """Notes and signature rows: the first non-empty cell starts with 注:, 填表人: … (NFKC, no spaces)."""
+    notes = np.zeros(len(grid), dtype=bool)
     first = pd.Series(grid[np.arange(len(grid)), nonempty.argmax(axis=1)], dtype=object)
     initials = {p[0] for p in reading.notes_prefixes}
-    maybe = first.str.lstrip().str[:1].isin(initials) & (counts > 0)  # non-text cells give NaN: not notes
-    notes = maybe.to_numpy(dtype=bool).copy()
-    if notes.any():
+    try:
+        maybe = first.str.lstrip().str[:1].isin(initials) & (counts > 0)  # non-text cells give NaN
+    except AttributeError:  # no text at all in the first cells
+        return notes
+    if maybe.any():
         heads = first[maybe].map(lambda v: norm_header(v[:20], ()).startswith(reading.notes_prefixes))
         notes[np.flatnonzero(maybe)] = heads.to_numpy(dtype=bool)
-    table_width = layout.last_column - layout.first_column + 1
-    for r0, c0, r1, c1 in raw.merges:
-        if r0 == r1 and r0 >= start and counts[r0 - start] == 1 and c1 - c0 + 1 >= max(2, table_width // 2):
-            notes[r0 - start] = True
     return notes
+
+
+def _banner_rows(counts: np.ndarray, raw: RawSheet, layout: Layout, start: int) -> np.ndarray:
+    """Rows whose only value is one cell merged across the table (a section heading such as 一、决策公开)."""
+    banners = np.zeros(len(counts), dtype=bool)
+    width = layout.last_column - layout.first_column + 1
+    for r0, c0, r1, c1 in raw.merges:
+        if r0 == r1 and r0 >= start and counts[r0 - start] == 1 and c1 - c0 + 1 >= max(2, width // 2):
+            banners[r0 - start] = True
+    return banners
 
 
 def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
