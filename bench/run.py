@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"read       {read_s:8.3f} s   pandas.read_excel(sheet_name=None, engine='calamine'), "
           f"best of {args.repeat}")
     print(f"audit      {audit_s:8.3f} s   tongzhou_check.engine.audit, in-process, best of {args.repeat}")
-    print(f"ratio      {ratio:8.2f}     audit/read (budget {args.max_ratio:g})")
+    print(f"ratio      {ratio:8.3f}     audit/read (budget {args.max_ratio:g})")
     print(f"findings   {summary['findings']}   "
           + ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items())))
     cli_rc = 0
@@ -111,9 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         print("FAIL: the CLI run failed", file=sys.stderr)
         return 2
     if ratio > args.max_ratio:
-        print(f"FAIL: audit/read {ratio:.2f} exceeds {args.max_ratio:g}", file=sys.stderr)
+        print(f"FAIL: audit/read {ratio:.3f} exceeds {args.max_ratio:g}", file=sys.stderr)
         return 1
-    print(f"OK: audit/read {ratio:.2f} within {args.max_ratio:g}")
+    print(f"OK: audit/read {ratio:.3f} within {args.max_ratio:g}")
     return 0
 
 

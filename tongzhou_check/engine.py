@@ -23,11 +23,22 @@ from tongzhou_check.workbook import ReadError, read_workbook
 LANGS = ("zh", "en")
 
 
-class _Fields(dict):
-    """Message fields; an unknown field stays visible as `{name}` rather than failing."""
+class _Missing:
+    """An unknown message field: shown as `{name}` (or `{name[key]}`) rather than failing."""
 
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __getitem__(self, key: str) -> _Missing:
+        return _Missing(f"{self.name}[{key}]")
+
+    def __format__(self, spec: str) -> str:
+        return "{" + self.name + "}"
+
+
+class _Fields(dict):
+    def __missing__(self, key: str) -> _Missing:
+        return _Missing(key)
 
 
 class _Headers(Mapping):

@@ -39,7 +39,7 @@ def _table(findings: list[Finding], lang: str, title: str) -> Table:
     table.add_column(text["rule"], no_wrap=True)
     table.add_column(text["severity"], no_wrap=True)
     table.add_column(text["clause"], no_wrap=True)
-    table.add_column(text["message"], ratio=1)
+    table.add_column(text["message"], ratio=1, overflow="fold")
     for f in findings:
         where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or text["file_level"])
         severity = f"[{STYLES[f.severity]}]{text[f.severity]}[/]"
@@ -61,7 +61,7 @@ def render(report: Report, lang: str, console: Console) -> None:
             continue
         for sheet, group in groupby(findings, key=lambda f: f.sheet):
             console.print(_table(list(group), lang, escape(sheet) if sheet else text["file_level"]))
-    console.print(text["summary"].format(**report.summary()))
+    console.print(text["summary"].format(**report.summary()), soft_wrap=True)
 
 
 def render_text(report: Report, lang: str) -> str:

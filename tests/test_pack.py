@@ -1,0 +1,98 @@
+"""Rule packs: the built-in pack loads and is complete; an invalid pack exits 2 naming file and JSON path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import AS_OF, ROOT, audit_json, cli, write_xlsx
+
+from tongzhou_check.engine import _Fields
+from tongzhou_check.pack import Pack, PackError, load_pack, param_at
+
+SPEC_RULES = [
+    "TZ001", "TZ002", "TZ003", "TZ004", "TZ005", "TZ006", "TZ007", "TZ008", "TZ009", "TZ010", "TZ011", "TZ012",
+    "TZ101", "TZ102", "TZ103", "TZ120", "TZ121", "TZ201", "TZ202", "TZ203", "TZ204", "TZ205", "TZ301", "TZ302",
+    "TZ401", "TZ402", "TZ501", "TZ502", "TZ503", "TZ601", "TZ602", "TZ701", "TZ801", "TZ802", "TZ901", "TZ902",
+]
+ACTIVE_IN_THIS_VERSION = {"TZ001", "TZ002", "TZ003", "TZ004", "TZ005", "TZ006", "TZ007", "TZ008", "TZ010", "TZ011",
+                          "TZ012", "TZ101", "TZ102", "TZ202", "TZ204", "TZ205", "TZ503", "TZ602", "TZ701"}
+
+
+def test_builtin_pack_has_every_rule_of_the_spec(pack: Pack) -> None:
+    assert list(pack.rules) == SPEC_RULES
+    assert {r.id for r in pack.rules.values() if r.active} == ACTIVE_IN_THIS_VERSION
+    assert set(pack.kinds) == {"catalogue", "consultation", "guide_change", "publication", "application",
+                               "interpretation", "proposal", "budget", "web_correction", "web_inspection"}
+
+
+def test_planned_rules_never_run(pack: Pack) -> None:
+    assert all(r.check is None for r in pack.rules.values() if not r.active)
+
+
+def test_every_message_template_renders_in_both_languages(pack: Pack) -> None:
+    for rule in pack.rules.values():
+        for lang in ("zh", "en"):
+            text = rule.message[lang].format_map(_Fields())
+            assert text.strip(), rule.id
+
+
+def test_rule_lookup_by_id_or_slug(pack: Pack) -> None:
+    assert pack.rule("comment-window").id == "TZ201"
+    assert pack.rule("tz101").slug == "attribute-and-basis"
+    assert pack.rule("nonsense") is None
+
+
+def _copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(ROOT / "rules" / "tongzhou-2018", tmp_path / "pack"))
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "path"),
+    [
+        ("rules/TZ201.yaml", "severity: error", "severity: fatal", "$.severity"),
+        ("rules/TZ101.yaml", "column: basis", "column: legal_basis", "$.params.require.column"),
+        ("rules/TZ101.yaml", "present: true", "present: maybe", "$.params.require"),
+        ("kinds.yaml", "type: date, required: true, sample: 2018-10-08}", "type: datum}", "$.kinds.web_correction"),
+        ("pack.yaml", "version: \"1.0.0\"", "version: 1.0.0\nextra: 1", "$"),
+        ("rules/TZ205.yaml", "check: condition", "check: telepathy", "$.check"),
+    ],
+)
+def test_invalid_pack_exits_2_naming_file_and_json_path(file: str, old: str, new: str, path: str,
+                                                       tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    target = pack / file
+    text = target.read_text("utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), "utf-8")
+    with pytest.raises(PackError) as exc:
+        load_pack(pack)
+    assert exc.value.file == str(target)
+    assert exc.value.path.startswith(path)
+    sample = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": [["收到日期"], ["2018-09-03"]]})
+    code, out, err = cli("audit", str(sample), "--rules", str(pack), "--as-of", AS_OF)
+    assert code == 2
+    assert str(target) in err.replace("\n", "") and "Traceback" not in err
+
+
+def test_another_pack_can_be_loaded_with_rules(tmp_path: Path) -> None:
+    pack = _copy(tmp_path)
+    kinds = pack / "kinds.yaml"
+    kinds.write_text(kinds.read_text("utf-8").replace("aliases: [留言日期, 纠错日期]", "aliases: [留言日期, 纠错日期, 来信日期]"),
+                     "utf-8")
+    rule = pack / "rules" / "TZ008.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("severity: error", "severity: warning"), "utf-8")
+    sample = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": [["来信日期", "处理日期"], ["2018-09-05", "2018-09-04"]]})
+    report = audit_json(sample, extra=["--rules", str(pack)])
+    assert [(f["rule"], f["severity"]) for f in report["findings"]] == [("TZ008", "warning")]
+    assert report["rule_pack"]["sha256"] != audit_json(sample)["rule_pack"]["sha256"]
+
+
+def test_param_periods_follow_the_law_in_force_on_the_trigger_date() -> None:
+    periods = [{"from": "2008-05-01", "value": 15, "basis": "条例(2007) 第二十四条"},
+               {"from": "2019-05-15", "value": 20, "basis": "条例(2019) 第三十三条"}]
+    assert param_at(periods, dt.date(2018, 9, 3)) == (15, "条例(2007) 第二十四条")
+    assert param_at(periods, dt.date(2019, 5, 15)) == (20, "条例(2019) 第三十三条")
+    assert param_at(5, dt.date(2019, 6, 3)) == (5, "")
