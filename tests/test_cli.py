@@ -54,7 +54,7 @@ def test_english_messages(tmp_path: Path) -> None:
     path = _consultation(tmp_path, ERROR)
     report = audit_json(path, extra=["--lang", "en"])
     assert report["findings"][0]["message"] == "“采纳意见数” (5) exceeds “收到意见数” (3)."
-    code, out, _ = cli("audit", str(path), "--as-of", AS_OF, "--lang", "en")
+    _, out, _ = cli("audit", str(path), "--as-of", AS_OF, "--lang", "en")
     assert "Audited 1 files" in out
 
 

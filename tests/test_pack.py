@@ -72,7 +72,7 @@ def test_invalid_pack_exits_2_naming_file_and_json_path(file: str, old: str, new
     assert exc.value.file == str(target)
     assert exc.value.path.startswith(path)
     sample = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": [["收到日期"], ["2018-09-03"]]})
-    code, out, err = cli("audit", str(sample), "--rules", str(pack), "--as-of", AS_OF)
+    code, _, err = cli("audit", str(sample), "--rules", str(pack), "--as-of", AS_OF)
     assert code == 2
     assert str(target) in err.replace("\n", "") and "Traceback" not in err
 

@@ -87,7 +87,8 @@ def audit(
     paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
     rules: RulesOpt = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at")
+        str | None,
+        typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at"),
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="标准输出的格式 / what goes to stdout")] = Format.table,
     output: Annotated[
