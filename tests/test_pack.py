@@ -96,3 +96,21 @@ def test_param_periods_follow_the_law_in_force_on_the_trigger_date() -> None:
     assert param_at(periods, dt.date(2018, 9, 3)) == (15, "条例(2007) 第二十四条")
     assert param_at(periods, dt.date(2019, 5, 15)) == (20, "条例(2019) 第三十三条")
     assert param_at(5, dt.date(2019, 6, 3)) == (5, "")
+
+
+def test_rule_docs_are_generated_from_the_pack() -> None:
+    code, out, _ = cli("rules", "docs")
+    assert code == 0
+    assert (ROOT / "docs" / "rules.md").read_text("utf-8") == out, "run: tzcheck rules docs > docs/rules.md"
+
+
+def test_one_file_audit_is_picklable(tmp_path: Path, pack: Pack) -> None:
+    import pickle
+
+    from tongzhou_check.checks import Context
+    from tongzhou_check.engine import audit_file
+
+    path = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": [["收到日期", "处理日期"], ["2018-09-05", "2018-09-04"]]})
+    result = audit_file(path, "a.xlsx", 0, pack, Context(pack, dt.date(2018, 12, 31), 2018))
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert [f.cell for f in result.findings] == ["B2"]

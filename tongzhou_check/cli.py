@@ -17,6 +17,7 @@ from rich.table import Table
 from tongzhou_check import __version__
 from tongzhou_check.engine import audit as run_audit
 from tongzhou_check.engine import today
+from tongzhou_check.explain import catalogue
 from tongzhou_check.explain import explain as explain_rule
 from tongzhou_check.formats import FORMATS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
@@ -161,6 +162,12 @@ def rules_list_command(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
     for rule in pack.rules.values():
         typer.echo(f"{rule.id}\t{rule.slug}\t{rule.severity.name}\t{rule.clause}\t{rule.title[lang.value]}"
                    f"\t{rule.status}")
+
+
+@rules_app.command("docs")
+def rules_docs(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
+    """全部规则的说明(Markdown,生成 docs/rules.md)/ every rule as Markdown."""
+    sys.stdout.write(catalogue(_pack(rules), lang.value))
 
 
 def _rule(pack: Pack, rule_id: str):
