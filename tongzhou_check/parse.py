@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,15 @@ class Parsed:
 
     values: pd.Series
     invalid: pd.Series
-    text: pd.Series
+    raw: pd.Series | None = None  # the cells as read
+    shown: pd.Series | None = None  # display text given directly (check-mark matrices)
+
+    @cached_property
+    def text(self) -> pd.Series:
+        """The cells as a person reads them; computed only when a finding echoes one."""
+        if self.shown is not None:
+            return self.shown
+        return _per_unique(self.raw, display)[0]
 
 
 def display(value: Any) -> str:
@@ -200,8 +209,7 @@ def parse_column(raw: pd.Series, column: Column, reading: Reading) -> Parsed:
         lookup = {enum_key(a): v for a, v in column.value_aliases.items()}
         parser = (lambda v: lookup.get(enum_key(display(v)), _text(v))) if lookup else _text
     values, invalid = _per_unique(raw, _empty_or(reading, parser))
-    text, _ = _per_unique(raw, display)
-    return Parsed(values=values, invalid=invalid, text=text)
+    return Parsed(values=values, invalid=invalid, raw=raw)
 
 
 def parse_marks(sub: pd.DataFrame, options: list[str], column: Column, reading: Reading) -> Parsed:
@@ -224,5 +232,5 @@ def parse_marks(sub: pd.DataFrame, options: list[str], column: Column, reading: 
     return Parsed(
         values=pd.Series(values, index=sub.index, dtype=object),
         invalid=pd.Series(invalid, index=sub.index),
-        text=pd.Series(joined, index=sub.index, dtype=object),
+        shown=pd.Series(joined, index=sub.index, dtype=object),
     )
