@@ -190,3 +190,20 @@ def test_application_outcome_forms(tmp_path: Path) -> None:
     rows = [head, *[["自然人", "2018-09-03", "2018-09-10", v] for v in ok], ["个人", "2018-09-03", "2018-09-10", "已办"]]
     report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"依申请公开": rows}))
     assert cells(report) == [f"依申请公开!D{len(rows)}"]
+
+
+def test_date_order_message_quotes_the_rows_own_dates(tmp_path: Path) -> None:
+    rows = [["申请编号", "申请人类型", "收到日期", "答复日期", "处理结果"],
+            ["1", "自然人", "２０１８年９月３日", "2018-09-05", "予以公开"],
+            ["2", "自然人", "2018-09-04", "2018-09-06", "予以公开"],
+            ["3", "自然人", "2018-09-10", "2018-09-05", "予以公开"]]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"依申请公开": rows}))
+    (finding,) = report["findings"]
+    assert finding["cell"] == "D4"
+    assert finding["message"] == "「答复日期」(2018-09-05)早于「收到日期」(2018-09-10),日期先后颠倒。"
+
+
+def test_headers_with_line_breaks_are_quoted_without_them(tmp_path: Path) -> None:
+    rows = [["政策\n文件", "起草 单位", "文件公开日期"], ["入学意见", "无", "2018-04-12"]]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"政策解读": rows}))
+    assert report["findings"][0]["header"] == "起草单位"

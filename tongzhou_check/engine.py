@@ -116,7 +116,7 @@ class _FileAudit:
         texts = sheet.text(hit.column).loc[hit.rows].to_numpy() if hit.column else [None] * len(hit.rows)
         keys = sheet.record_keys.loc[hit.rows].to_numpy()
         lowered = hit.lowered.to_numpy() if hit.lowered is not None else None
-        per_row = {k: v.to_numpy() for k, v in hit.fields.items() if isinstance(v, pd.Series)}
+        per_row = {k: _aligned(v, hit.rows) for k, v in hit.fields.items() if isinstance(v, pd.Series)}
         for i, row in enumerate(hit.rows):
             evidence = mask(str(texts[i])) if texts[i] not in (None, "") else None
             fields = {**base, "row": int(row), "value": evidence or "", "values": _RowValues(sheet, int(row))}
@@ -126,6 +126,13 @@ class _FileAudit:
             key = tuple(mask(k) or "" for k in keys[i].split("\x1f")) if isinstance(keys[i], str) else ()
             yield Finding(severity=severity, message_zh=zh, message_en=en, row=int(row), evidence=evidence,
                           key=key, **common)
+
+
+def _aligned(values: pd.Series, rows: pd.Index) -> Any:
+    """A per-row message field for the hit's rows: by row number, or by position when already aligned."""
+    if values.index.equals(rows):
+        return values.to_numpy()
+    return values.loc[rows].to_numpy()
 
 
 def _sha256(path: Path) -> str:

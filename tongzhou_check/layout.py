@@ -85,7 +85,7 @@ class Recogniser:
         grid = _fill_merges(raw.rows, raw.merges, scan)
         counts = [sum(1 for v in row if display(v)) for row in raw.rows[:scan]]
         texts = [[self._norm(display(v)) for v in row] for row in grid]
-        shown = [[" ".join(display(v).split()) for v in row] for row in grid]
+        shown = [["".join(display(v).split()) for v in row] for row in grid]  # `公开\n属性` → 公开属性
         candidates: list[Layout] = []
         for top in range(min(scan, self.pack.reading.header_scan_rows)):
             if counts[top] < 2:  # blank, a title or a single label is never part of a header
