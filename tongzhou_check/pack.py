@@ -37,6 +37,7 @@ class Column:
     values: tuple[str, ...] = ()
     value_aliases: dict[str, str] = field(default_factory=dict)
     sample: Any = None
+    tree: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a two-level enumeration: (group, leaves)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -172,6 +173,7 @@ def _column(key: str, raw: dict) -> Column:
         values=values,
         value_aliases=aliases,
         sample=raw.get("sample"),
+        tree=tuple((g, tuple(leaves)) for g, leaves in raw.get("tree", {}).items()),
     )
 
 
