@@ -64,7 +64,7 @@ class _RowValues(Mapping):
     def __getitem__(self, key: str) -> str:
         if key != "waiver" and key not in self.sheet.columns:
             return ""
-        return mask(str(self.sheet.text(key).at[self.row])) or ""
+        return mask(str(self.sheet.text(key, pd.Index([self.row])).iloc[0])) or ""
 
     def __iter__(self):
         return iter(self.sheet.columns)
@@ -113,7 +113,7 @@ class _FileAudit:
             zh, en = _render(template, base)
             yield Finding(severity=rule.severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
             return
-        texts = sheet.text(hit.column).loc[hit.rows].to_numpy() if hit.column else [None] * len(hit.rows)
+        texts = sheet.text(hit.column, hit.rows).to_numpy() if hit.column else [None] * len(hit.rows)
         keys = sheet.record_keys.loc[hit.rows].to_numpy()
         lowered = hit.lowered.to_numpy() if hit.lowered is not None else None
         per_row = {k: _aligned(v, hit.rows) for k, v in hit.fields.items() if isinstance(v, pd.Series)}

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -38,12 +37,11 @@ class Parsed:
     raw: pd.Series | None = None  # the cells as read
     shown: pd.Series | None = None  # display text given directly (check-mark matrices)
 
-    @cached_property
-    def text(self) -> pd.Series:
-        """The cells as a person reads them; computed only when a finding echoes one."""
+    def text(self, rows: pd.Index) -> pd.Series:
+        """The cells of some rows as a person reads them (only rows that a finding echoes are formatted)."""
         if self.shown is not None:
-            return self.shown
-        return _per_unique(self.raw, display)[0]
+            return self.shown.loc[rows]
+        return self.raw.loc[rows].map(display)
 
 
 def display(value: Any) -> str:
@@ -186,13 +184,32 @@ def _channels(reading: Reading) -> Callable[[Any], Any]:
 
 def normalised(values: pd.Series) -> pd.Series:
     """Values as compared between records: display text, NFKC, no whitespace (None stays None)."""
-    out, _ = _per_unique(values, lambda v: squash(display(v)) or None)
+    out, _ = _per_unique(values, lambda v: squash(v if isinstance(v, str) else display(v)) or None)
     return out
+
+
+def _plain_text(raw: pd.Series, reading: Reading) -> pd.Series | None:
+    """A column holding only text cells, stripped, with placeholders as None — or None for other columns.
+
+    Free text is mostly distinct per row, so it skips factorising and tests only short cells for placeholders.
+    """
+    cells = raw.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) != "string":
+        return None
+    values = pd.Series([v.strip() for v in cells], index=raw.index, dtype=object)
+    short = values.str.len() <= 8
+    empty = pd.Series(False, index=raw.index)
+    empty[short] = values[short].map(lambda v: is_placeholder(v, reading))
+    return values.where(~empty, None)
 
 
 def parse_column(raw: pd.Series, column: Column, reading: Reading) -> Parsed:
     """Parse one column of raw cell values by the column's type."""
     kind = column.type
+    if kind == "text" and not column.value_aliases:
+        values = _plain_text(raw, reading)
+        if values is not None:
+            return Parsed(values=values, invalid=pd.Series(False, index=raw.index), raw=raw)
     if kind == "date":
         parser: Callable[[Any], Any] = _date
     elif kind == "int":

@@ -47,11 +47,11 @@ class SheetData:
         ref = self.columns.get(key)
         return ref.header if ref else self.kind.columns[key].header
 
-    def text(self, key: str) -> pd.Series:
-        """The cells as a person reads them (not yet masked)."""
+    def text(self, key: str, rows: pd.Index) -> pd.Series:
+        """The cells of some rows as a person reads them (not yet masked)."""
         if key == "waiver":
-            return self.waiver if self.waiver is not None else pd.Series("", index=self.rows)
-        return self.parsed[key].text
+            return self.waiver.loc[rows] if self.waiver is not None else pd.Series("", index=rows)
+        return self.parsed[key].text(rows)
 
     def letter(self, key: str) -> tuple[str | None, int]:
         ref = self.layout.waiver if key == "waiver" else self.columns.get(key)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_SPACE = re.compile(r"\s+")
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
@@ -15,7 +14,7 @@ def nfkc(text: str) -> str:
 
 def squash(text: str) -> str:
     """NFKC with all whitespace and line breaks removed."""
-    return _SPACE.sub("", nfkc(text))
+    return "".join(nfkc(text).split())
 
 
 def norm_header(text: object, suffixes: tuple[str, ...] = ("*", "(必填)")) -> str:

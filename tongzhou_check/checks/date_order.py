@@ -23,8 +23,9 @@ def date_order(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
         before &= ~reported.get(later, False)  # one finding per cell: the first pair that fails
         if before.any():
             reported[later] = before | reported.get(later, False)
+            rows = sheet.rows[before.to_numpy()]
             yield Hit(
-                rows=sheet.rows[before.to_numpy()],
+                rows=rows,
                 column=later,
-                fields={"earlier_header": sheet.header(earlier), "earlier_value": sheet.text(earlier)},
+                fields={"earlier_header": sheet.header(earlier), "earlier_value": sheet.text(earlier, rows)},
             )
