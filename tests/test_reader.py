@@ -34,8 +34,10 @@ def test_two_row_header_with_check_mark_matrices(tmp_path: Path) -> None:
     (sheet,) = report["files"][0]["sheets"]
     assert (sheet["kind"], sheet["header_row"], sheet["rows"]) == ("catalogue", 4, 3)
     # row 6: 依申请 (a mark under 依申请) with no 公开依据; every 主动 row names a ticked channel
-    assert cells(report) == ["公开清单!E6"]
-    assert rules_found(report) == {"TZ101"}
+    assert cells(report, "TZ101") == ["公开清单!E6"]
+    # the sheet keeps no 属性审查日期 although it has a 依申请 item: TZ103 says once that it could not check
+    assert cells(report, "TZ103") == ["公开清单"]
+    assert rules_found(report) == {"TZ101", "TZ103"}
 
 
 def test_single_choice_matrix_with_two_marks_names_both(tmp_path: Path) -> None:
@@ -85,7 +87,8 @@ def test_missing_required_column_is_one_finding_on_the_header_row(tmp_path: Path
     report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"意见征集": rows}))
     found = [(f["rule"], f["row"], f["cell"], f["subject"]) for f in report["findings"]]
     # the counts are optional columns, but a rule that needs them says once that it could not run
-    assert found == [("TZ003", 3, None, "owner"), ("TZ204", 3, None, "received"), ("TZ205", 3, None, "adopted")]
+    assert found == [("TZ003", 3, None, "owner"), ("TZ203", 3, None, "feedback_date"),
+                     ("TZ204", 3, None, "received"), ("TZ205", 3, None, "adopted")]
     assert "无法检查" in report["findings"][1]["message"]
 
 
@@ -95,9 +98,9 @@ def test_title_rows_and_leading_empty_columns_keep_excel_numbers(tmp_path: Path)
     sheet.title = "政策解读"
     sheet["C3"] = "通州区教委政策解读登记"
     sheet.merge_cells("C3:F3")
-    for col, header in zip("CDEF", ["政策文件", "起草单位", "解读单位", "文件公开日期"], strict=True):
+    for col, header in zip("CDEFG", ["政策文件", "起草单位", "解读单位", "文件公开日期", "解读公开日期"], strict=True):
         sheet[f"{col}5"] = header
-    for col, value in zip("CDEF", ["入学意见", "区教委", "区政府办", "2018-04-12"], strict=True):
+    for col, value in zip("CDEFG", ["入学意见", "区教委", "区政府办", "2018-04-12", "2018-04-12"], strict=True):
         sheet[f"{col}7"] = value  # row 6 is empty inside the table
     book.save(tmp_path / "a.xlsx")
     report = audit_json(tmp_path / "a.xlsx")
@@ -122,9 +125,9 @@ def test_unreadable_and_impossible_dates(tmp_path: Path) -> None:
 
 
 def test_numbers(tmp_path: Path) -> None:
-    head = ["决策事项", "承办单位", "征求意见开始日期", "征求意见截止日期", "收到意见数", "采纳意见数", "未采纳理由"]
-    good = [["A", "区发改委", "2018-09-03", "2018-09-14", n, 0, "不符合规划"] for n in (12, 12.0, "12", "１２", "12.0")]
-    bad = [["B", "区发改委", "2018-09-03", "2018-09-14", n, 0, "x"] for n in (-1, 2.5, "十二")]
+    head = ["决策事项", "承办单位", "征求意见开始日期", "征求意见截止日期", "收到意见数", "采纳意见数", "未采纳理由", "采纳情况公开日期"]
+    good = [["A", "区发改委", "2018-09-03", "2018-09-14", n, 0, "不符合规划", "2018-09-28"] for n in (12, 12.0, "12", "１２", "12.0")]
+    bad = [["B", "区发改委", "2018-09-03", "2018-09-14", n, 0, "x", "2018-09-28"] for n in (-1, 2.5, "十二")]
     report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"意见征集": [head, *good, *bad]}))
     assert cells(report, "TZ006") == ["意见征集!E7", "意见征集!E8", "意见征集!E9"]
     assert cells(report, "TZ010")  # B rows repeat each other
@@ -176,7 +179,8 @@ def test_csv_in_utf8_and_gb18030(tmp_path: Path) -> None:
 
 
 def test_recognition_by_header_when_the_name_says_nothing(tmp_path: Path) -> None:
-    rows = [["部门", "是否使用财政资金", "预算批复日期", "预算公开日期"], ["区教委", "是", "2018-02-01", "2018-02-12"]]
+    rows = [["部门", "是否使用财政资金", "预算批复日期", "预算公开日期", "决算批复日期", "决算公开日期"],
+            ["区教委", "是", "2018-02-01", "2018-02-12", "2018-07-20", "2018-08-03"]]
     report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"Sheet1": rows, "Sheet2": []}))
     kinds = [s["kind"] for s in report["files"][0]["sheets"]]
     assert kinds == ["budget", None]  # the empty Sheet2 is listed, not reported
@@ -204,6 +208,6 @@ def test_date_order_message_quotes_the_rows_own_dates(tmp_path: Path) -> None:
 
 
 def test_headers_with_line_breaks_are_quoted_without_them(tmp_path: Path) -> None:
-    rows = [["政策\n文件", "起草 单位", "文件公开日期"], ["入学意见", "无", "2018-04-12"]]
+    rows = [["政策\n文件", "起草 单位", "文件公开日期", "解读公开日期"], ["入学意见", "无", "2018-04-12", "2018-04-12"]]
     report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"政策解读": rows}))
-    assert report["findings"][0]["header"] == "起草单位"
+    assert [(f["rule"], f["header"]) for f in report["findings"]] == [("TZ004", "起草单位")]

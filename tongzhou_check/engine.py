@@ -19,6 +19,7 @@ from tongzhou_check.model import FileResult, Finding, Report, SheetResult, Suppr
 from tongzhou_check.pack import Pack, Rule
 from tongzhou_check.sheet import SheetData, build_sheet
 from tongzhou_check.workbook import ReadError, read_workbook
+from tongzhou_check.workdays import Calendar, load_calendar
 
 LANGS = ("zh", "en")
 
@@ -91,6 +92,11 @@ class _FileAudit:
         self.pack, self.shown, self.file_index = pack, shown, file_index
 
     def findings(self, hit: Hit, rule: Rule, sheet: SheetData | None) -> Iterable[Finding]:
+        if hit.rule is not None:  # reported under another rule (a date outside the calendar: TZ009)
+            other = self.pack.rule(hit.rule)
+            if other is None or not other.active:
+                return
+            rule = other
         template = self.pack.messages[hit.message] if hit.message else rule.message
         base: dict[str, Any] = {"title": rule.title, **hit.fields}
         common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": rule.clause,
@@ -187,7 +193,7 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
     audit = _FileAudit(pack, shown, file_index)
     findings: list[Finding] = []
     for rule in pack.rules.values():
-        if not rule.active:
+        if not rule.active or rule.check is None:  # rules raised by other checks have no check of their own
             continue
         check = CHECKS[rule.check]
         if check.scope in ("file", "workbook"):
@@ -208,15 +214,25 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
     )
 
 
+def pack_calendar(pack: Pack) -> Path | None:
+    """The calendar file a pack names (relative to the pack), if any."""
+    return Path(pack.root) / pack.calendar if pack.calendar else None
+
+
 def today() -> dt.date:
     """Today in Asia/Shanghai (UTC+8, no daylight saving)."""
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
 def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
-          progress: Callable[[str], None] | None = None) -> Report:
-    """Audit files in order; findings are sorted after merging, so the order of work never shows."""
-    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year)
+          progress: Callable[[str], None] | None = None, calendar: Calendar | None = None) -> Report:
+    """Audit files in order; findings are sorted after merging, so the order of work never shows.
+
+    The calendar defaults to the library's, with the pack's calendar file (if it names one) added.
+    """
+    if calendar is None:
+        calendar = load_calendar(pack_calendar(pack))
+    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
     recogniser = Recogniser(pack)
     results = []
     for index, (path, shown) in enumerate(files):
@@ -229,8 +245,9 @@ def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: i
         pack_id=pack.id,
         pack_version=pack.version,
         pack_sha256=pack.sha256,
-        calendar_source="none: no active rule of this pack counts working days yet",
-        calendar_covers=None,
+        calendar_source=calendar.source,
+        calendar_covers=(calendar.first.isoformat(), calendar.last.isoformat()),
+        calendar_missing_years=tuple(calendar.missing_years),
         as_of=as_of.isoformat(),
         files=tuple(results),
         findings=tuple(findings),

@@ -89,6 +89,7 @@ class Report:
     pack_sha256: str
     calendar_source: str
     calendar_covers: tuple[str, str] | None
+    calendar_missing_years: tuple[int, ...]
     as_of: str
     files: tuple[FileResult, ...]
     findings: tuple[Finding, ...] = field(default=())

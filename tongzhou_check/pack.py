@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
+import pandas as pd
 import yaml
 
 from tongzhou_check.model import Severity
@@ -86,6 +88,7 @@ class Rule:
     status: str = "active"
     check: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    raised_by: tuple[str, ...] = ()
     basis: str = ""
     examples: dict[str, list[dict]] = field(default_factory=dict)
     file: str = ""
@@ -245,7 +248,10 @@ def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
     if raw.get("kind") is not None and raw["kind"] not in kinds:
         raise PackError(path, "$.kind", f"unknown kind {raw['kind']!r}")
     status = raw.get("status", "active")
-    if status == "active":
+    for i, name in enumerate(raw.get("raised_by", ())):
+        if name not in CHECKS:
+            raise PackError(path, f"$.raised_by[{i}]", f"unknown check type {name!r}")
+    if status == "active" and "check" in raw:
         check = CHECKS.get(raw["check"])
         if check is None:
             raise PackError(path, "$.check", f"unknown check type {raw['check']!r}; known: {', '.join(CHECKS)}")
@@ -274,6 +280,7 @@ def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
         status=status,
         check=raw.get("check"),
         params=raw.get("params", {}),
+        raised_by=tuple(raw.get("raised_by", ())),
         basis=raw.get("basis", ""),
         examples=raw.get("examples", {}),
         file=str(path),
@@ -324,13 +331,33 @@ def load_pack(location: Path | str | None = None) -> Pack:
     )
 
 
+def _is_periods(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], dict) and "from" in value[0]
+
+
 def param_at(value: Any, on: dt.date) -> tuple[Any, str]:
-    """A parameter in force on a date: a plain value, or the last `{from, value, basis}` period begun by then."""
-    if not (isinstance(value, list) and value and isinstance(value[0], dict) and "from" in value[0]):
+    """A parameter in force on a date: a plain value, or the last `{from, value, basis}` period begun by then.
+
+    Before the first period the parameter is not in force: (None, "").
+    """
+    if not _is_periods(value):
         return value, ""
-    periods = sorted(value, key=lambda p: str(p["from"]))
-    current = periods[0]
-    for period in periods:
+    current = None
+    for period in sorted(value, key=lambda p: str(p["from"])):
         if dt.date.fromisoformat(str(period["from"])) <= on:
             current = period
-    return current["value"], current.get("basis", "")
+    return (current["value"], current.get("basis", "")) if current else (None, "")
+
+
+def param_series(value: Any, on: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """param_at for a column of dates at once: (values, bases); NaN/"" where no period is in force."""
+    if not _is_periods(value):
+        return pd.Series(value, index=on.index, dtype=float), pd.Series("", index=on.index, dtype=object)
+    days = pd.to_datetime(on, errors="coerce")
+    values = pd.Series(np.nan, index=on.index, dtype=float)
+    bases = pd.Series("", index=on.index, dtype=object)
+    for period in sorted(value, key=lambda p: str(p["from"])):
+        started = (days >= pd.Timestamp(str(period["from"]))).to_numpy()
+        values[started] = period["value"]
+        bases[started] = period.get("basis", "")
+    return values, bases

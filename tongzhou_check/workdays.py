@@ -36,6 +36,11 @@ class Calendar:
     makeup: dict[dt.date, str]
 
     # ---- scalar helpers (for the `workdays` command and messages) ----
+    @property
+    def missing_years(self) -> list[int]:
+        """Years inside [first, last] that no source covers."""
+        return sorted(set(range(self.first.year, self.last.year + 1)) - self.covered_years)
+
     def covers(self, day: dt.date) -> bool:
         return self.first <= day <= self.last and day.year in self.covered_years
 
@@ -127,7 +132,7 @@ class Calendar:
             return np.ones(len(a), dtype=bool)
         ya = (np.datetime64(self.first, "D") + a).astype("datetime64[Y]").astype(int) + 1970
         yb = (np.datetime64(self.first, "D") + b).astype("datetime64[Y]").astype(int) + 1970
-        gaps = np.array(sorted(set(range(self.first.year, self.last.year + 1)) - self.covered_years))
+        gaps = np.array(self.missing_years)
         return ~((gaps[None, :] >= ya[:, None]) & (gaps[None, :] <= yb[:, None])).any(axis=1)
 
     def between(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, str]]:

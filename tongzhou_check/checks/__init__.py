@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tongzhou_check.checks import condition, date_order, duplicate, structure, values, waiver
+from tongzhou_check.checks import condition, date_order, duplicate, periods, structure, values, waiver
 from tongzhou_check.checks.base import Check, Context, Hit, WorkbookData
 
 CHECKS: dict[str, Check] = {
@@ -16,6 +16,9 @@ CHECKS: dict[str, Check] = {
     "duplicate": Check(duplicate.duplicate, "row"),
     "waiver": Check(waiver.waiver, "row"),
     "condition": Check(condition.condition, "row", condition.PARAMS, condition.columns),
+    "deadline": Check(periods.deadline, "row", periods.DEADLINE_PARAMS, periods.deadline_columns),
+    "min_window": Check(periods.min_window, "row", periods.WINDOW_PARAMS, periods.window_columns),
+    "quarterly": Check(periods.quarterly, "sheet", periods.QUARTERLY_PARAMS, periods.quarterly_columns),
 }
 
 __all__ = ["CHECKS", "Check", "Context", "Hit", "WorkbookData"]

@@ -13,6 +13,9 @@ import pandas as pd
 from tongzhou_check.pack import Pack, Rule
 from tongzhou_check.sheet import SheetData
 from tongzhou_check.workbook import RawSheet, ReadError
+from tongzhou_check.workdays import Calendar
+
+CALENDAR_RULE = "calendar-not-covered"  # the slug of the rule a period check reports an uncovered date under
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Context:
     pack: Pack
     as_of: dt.date
     year: int
+    calendar: Calendar | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Hit:
     lowered: pd.Series | None = None  # rows whose severity drops one step
     sheet: RawSheet | None = None  # a workbook-level hit about one sheet
     message: str | None = None  # a pack-level message key instead of the rule's own message
+    rule: str | None = None  # report under another rule (id or slug), e.g. calendar-not-covered
 
 
 Run = Callable[[Any, Rule, Context], Iterable[Hit]]

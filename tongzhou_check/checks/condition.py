@@ -8,6 +8,7 @@ reported a column the rule reads are skipped (one defect, one finding).
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Iterator
 
@@ -25,23 +26,40 @@ _PREDICATE = {
     "required": ["column"],
     "additionalProperties": False,
     "minProperties": 2,
-    "maxProperties": 2,
+    "maxProperties": 3,
     "properties": {
         "column": {"type": "string"},
         "present": {"type": "boolean"},
         "in": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "not_in": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "same_as": {"type": "string"},
+        "within_days_before_as_of": {"type": "integer", "minimum": 0},
+        "absent_as_empty": {"type": "boolean", "description": "a missing column reads as empty (it only narrows the rule)"},
         **{op: {"type": "string"} for op in COMPARISONS},
     },
 }
+_REQUIREMENT = {
+    "oneOf": [
+        _PREDICATE,
+        {"type": "object", "required": ["any"], "additionalProperties": False,
+         "properties": {"any": {"type": "array", "items": _PREDICATE, "minItems": 2}}},
+    ]
+}
+_LABEL = {"type": "object", "required": ["zh", "en"], "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
 PARAMS = {
     "type": "object",
-    "required": ["require"],
+    "oneOf": [{"required": ["require"]}, {"required": ["parts"]}],
     "additionalProperties": False,
     "properties": {
         "when": {"type": "array", "items": _PREDICATE},
-        "require": _PREDICATE,
+        "require": _REQUIREMENT,
+        "parts": {
+            "type": "array",
+            "minItems": 1,
+            "description": "several requirements under one rule, each its own finding (e.g. 预算 and 决算)",
+            "items": {"type": "object", "required": ["require", "subject"], "additionalProperties": False,
+                      "properties": {"require": _REQUIREMENT, "subject": {"type": "string"}, "label": _LABEL}},
+        },
         "lower_when": _PREDICATE,
         "if_absent": {"enum": ["report", "skip"]},
     },
@@ -53,6 +71,9 @@ def columns(params: dict) -> list[tuple[str, str]]:
     found = []
     preds = [(f"when[{i}]", p) for i, p in enumerate(params.get("when", []))]
     preds += [(name, params[name]) for name in ("require", "lower_when") if name in params]
+    preds += [(f"parts[{i}].require", part["require"]) for i, part in enumerate(params.get("parts", []))]
+    preds = [(f"{where}.any[{i}]", p) for where, pred in preds for i, p in enumerate(pred.get("any", []))] + [
+        (where, pred) for where, pred in preds if "any" not in pred]
     for where, pred in preds:
         for test, value in pred.items():
             if test == "column" or test in COMPARISONS or test == "same_as":
@@ -61,14 +82,28 @@ def columns(params: dict) -> list[tuple[str, str]]:
 
 
 def _needed(pred: dict) -> list[str]:
+    """Columns a predicate reads; of alternatives (`any`), only those present are needed unless none is."""
+    if "any" in pred:
+        return [c for p in pred["any"] for c in _needed(p)]
     other = [v for k, v in pred.items() if k in COMPARISONS or k == "same_as"]
     return [pred["column"], *other]
 
 
-def evaluate(sheet: SheetData, pred: dict) -> tuple[pd.Series, pd.Series]:
+def evaluate(sheet: SheetData, pred: dict, ctx: Context) -> tuple[pd.Series, pd.Series]:
     """(holds, known) masks over the sheet's rows."""
-    values = sheet.values(pred["column"])
+    if "any" in pred:  # alternatives: holds where one known alternative holds (absent columns are skipped)
+        results = [evaluate(sheet, p, ctx) for p in pred["any"] if p["column"] in sheet.columns]
+        holds = pd.concat([h & k for h, k in results], axis=1).any(axis=1)
+        return holds, pd.concat([k for _, k in results], axis=1).any(axis=1)
     known = pd.Series(True, index=sheet.rows)
+    if pred["column"] not in sheet.columns:  # absent_as_empty: the column reads as empty
+        values = pd.Series(None, index=sheet.rows, dtype=object)
+    else:
+        values = sheet.values(pred["column"])
+    if "within_days_before_as_of" in pred:  # on or after as-of minus N days; empty is not
+        since = ctx.as_of - dt.timedelta(days=pred["within_days_before_as_of"])
+        dates = pd.to_datetime(values, errors="coerce")
+        return (dates >= pd.Timestamp(since)).fillna(False).astype(bool), known
     if "present" in pred:
         return values.notna() == pred["present"], known
     if "in" in pred:
@@ -88,40 +123,61 @@ def evaluate(sheet: SheetData, pred: dict) -> tuple[pd.Series, pd.Series]:
     return holds, known
 
 
+def _absent(sheet: SheetData, pred: dict) -> list[str]:
+    """Columns a predicate needs that the sheet lacks (alternatives: only when every one is missing)."""
+    if pred.get("absent_as_empty"):
+        return []
+    missing = [c for c in dict.fromkeys(_needed(pred)) if c not in sheet.columns]
+    if "any" in pred and len(missing) < len(set(_needed(pred))):
+        return []
+    return missing
+
+
+def _target(sheet: SheetData, require: dict) -> str:
+    """The column a failed requirement points at: its own, or the first alternative present."""
+    if "any" in require:
+        return next(p["column"] for p in require["any"] if p["column"] in sheet.columns)
+    return require["column"]
+
+
 def condition(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     params = rule.params
-    when, require = params.get("when", []), params["require"]
-    needed = [c for p in [*when, require] for c in _needed(p)]
-    absent = [c for c in dict.fromkeys(needed) if c not in sheet.columns]
-    if absent:
-        yield from _not_evaluated(sheet, rule, when, absent)
-        return
-    applies = pd.Series(True, index=sheet.rows)
-    for column in dict.fromkeys(needed):
-        applies &= ~sheet.input_problem(column)
-    for pred in when:
-        holds, known = evaluate(sheet, pred)
-        applies &= holds & known
-    holds, known = evaluate(sheet, require)
-    failed = applies & known & ~holds
-    if not failed.any():
-        return
-    lowered = None
-    lower = params.get("lower_when")
-    if lower and lower["column"] in sheet.columns:
-        lowered = evaluate(sheet, lower)[0][failed]
-    yield Hit(rows=sheet.rows[failed.to_numpy()], column=require["column"], lowered=lowered)
+    when = params.get("when", [])
+    parts = params.get("parts") or [{"require": params["require"]}]
+    for part in parts:
+        require = part["require"]
+        absent = list(dict.fromkeys(c for p in [*when, require] for c in _absent(sheet, p)))
+        if absent:
+            yield from _not_evaluated(sheet, rule, ctx, when, absent)
+            continue
+        applies = pd.Series(True, index=sheet.rows)
+        for column in dict.fromkeys(c for p in [*when, require] for c in _needed(p)):
+            if column in sheet.columns:
+                applies &= ~sheet.input_problem(column)
+        for pred in when:
+            holds, known = evaluate(sheet, pred, ctx)
+            applies &= holds & known
+        holds, known = evaluate(sheet, require, ctx)
+        failed = applies & known & ~holds
+        if not failed.any():
+            continue
+        lowered = None
+        lower = params.get("lower_when")
+        if lower and lower["column"] in sheet.columns:
+            lowered = evaluate(sheet, lower, ctx)[0][failed]
+        yield Hit(rows=sheet.rows[failed.to_numpy()], column=_target(sheet, require), lowered=lowered,
+                  subject=part.get("subject"), fields={"label": part.get("label", "")})
 
 
-def _not_evaluated(sheet: SheetData, rule: Rule, when: list[dict], absent: list[str]) -> Iterator[Hit]:
+def _not_evaluated(sheet: SheetData, rule: Rule, ctx: Context, when: list[dict], absent: list[str]
+                   ) -> Iterator[Hit]:
     """A needed column is missing: report once on the header row — a sheet cannot pass by deleting it."""
     if rule.params.get("if_absent") == "skip" or sheet.rows.empty:
         return
-    when_columns = [c for p in when for c in _needed(p)]
-    if all(c in sheet.columns for c in when_columns):
+    if not any(_absent(sheet, p) for p in when):
         applies = pd.Series(True, index=sheet.rows)
         for pred in when:
-            holds, known = evaluate(sheet, pred)
+            holds, known = evaluate(sheet, pred, ctx)
             applies &= holds & known
         if not applies.any():
             return

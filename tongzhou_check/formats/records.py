@@ -36,6 +36,7 @@ def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
         "calendar": {
             "source": report.calendar_source,
             "covers": list(report.calendar_covers) if report.calendar_covers else None,
+            "missing_years": list(report.calendar_missing_years),
         },
         "as_of": report.as_of,
         "files": [
