@@ -15,6 +15,11 @@ from tongzhou_check.sheet import SheetData
 from tongzhou_check.workbook import RawSheet, ReadError
 from tongzhou_check.workdays import Calendar
 
+LABEL_SCHEMA = {  # a bilingual label in rule parameters
+    "type": "object",
+    "required": ["zh", "en"],
+    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+}
 CALENDAR_RULE = "calendar-not-covered"  # the slug of the rule a period check reports an uncovered date under
 
 

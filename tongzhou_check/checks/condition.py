@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import Context, Hit
+from tongzhou_check.checks.base import LABEL_SCHEMA, Context, Hit
 from tongzhou_check.pack import Rule
 from tongzhou_check.parse import normalised
 from tongzhou_check.sheet import SheetData
@@ -34,7 +34,7 @@ _PREDICATE = {
         "not_in": {"type": "array", "items": {"type": "string"}, "minItems": 1},
         "same_as": {"type": "string"},
         "within_days_before_as_of": {"type": "integer", "minimum": 0},
-        "absent_as_empty": {"type": "boolean", "description": "a missing column reads as empty (it only narrows the rule)"},
+        "absent_as_empty": {"type": "boolean", "description": "a missing column reads as empty (it narrows the rule)"},
         **{op: {"type": "string"} for op in COMPARISONS},
     },
 }
@@ -45,7 +45,6 @@ _REQUIREMENT = {
          "properties": {"any": {"type": "array", "items": _PREDICATE, "minItems": 2}}},
     ]
 }
-_LABEL = {"type": "object", "required": ["zh", "en"], "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
 PARAMS = {
     "type": "object",
     "oneOf": [{"required": ["require"]}, {"required": ["parts"]}],
@@ -58,7 +57,7 @@ PARAMS = {
             "minItems": 1,
             "description": "several requirements under one rule, each its own finding (e.g. 预算 and 决算)",
             "items": {"type": "object", "required": ["require", "subject"], "additionalProperties": False,
-                      "properties": {"require": _REQUIREMENT, "subject": {"type": "string"}, "label": _LABEL}},
+                      "properties": {"require": _REQUIREMENT, "subject": {"type": "string"}, "label": LABEL_SCHEMA}},
         },
         "lower_when": _PREDICATE,
         "if_absent": {"enum": ["report", "skip"]},

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import CALENDAR_RULE, Context, Hit
+from tongzhou_check.checks.base import CALENDAR_RULE, LABEL_SCHEMA, Context, Hit
 from tongzhou_check.pack import Rule, param_series
 from tongzhou_check.sheet import SheetData
 from tongzhou_check.workdays import Calendar
@@ -35,7 +35,6 @@ _DAYS = {
         },
     ]
 }
-_LABEL = {"type": "object", "required": ["zh", "en"], "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}
 DEADLINE_PARAMS = {
     "type": "object",
     "additionalProperties": False,
@@ -50,7 +49,7 @@ DEADLINE_PARAMS = {
                 "type": "object",
                 "required": ["trigger", "event", "label"],
                 "additionalProperties": False,
-                "properties": {"trigger": {"type": "string"}, "event": {"type": "string"}, "label": _LABEL},
+                "properties": {"trigger": {"type": "string"}, "event": {"type": "string"}, "label": LABEL_SCHEMA},
             },
         },
         "restart": {"type": "string", "description": "a later trigger that restarts the clock (补正收到日期)"},
