@@ -16,7 +16,7 @@ from rich.table import Table
 
 from tongzhou_check import __version__
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.engine import today
+from tongzhou_check.engine import pack_calendar, today
 from tongzhou_check.explain import catalogue
 from tongzhou_check.explain import explain as explain_rule
 from tongzhou_check.formats import FORMATS, SUFFIXES
@@ -24,6 +24,7 @@ from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.inputs import NoInput, expand
 from tongzhou_check.model import Severity
 from tongzhou_check.pack import Pack, PackError, load_pack
+from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
 app = typer.Typer(
     name="tzcheck",
@@ -60,6 +61,10 @@ RulesOpt = Annotated[
     Path | None, typer.Option("--rules", help="规则包目录或 pack.yaml(默认内置 tongzhou-2018)/ rule pack")
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="提示语言 / message language")]
+CalendarOpt = Annotated[
+    Path | None,
+    typer.Option("--calendar", help="补充或更正年份的节假日 YAML 文件 / a YAML file adding or correcting years"),
+]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -74,13 +79,16 @@ def _pack(location: Path | None) -> Pack:
         raise _fail(f"规则包无效 / invalid rule pack: {exc.file}: {exc.path}: {exc.problem}") from None
 
 
-def _as_of(text: str | None) -> dt.date:
-    if text is None:
-        return today()
+def _calendar(path: Path | None, pack: Pack | None = None) -> Calendar:
+    """The official calendar; a --calendar file wins over the one the pack names."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f"--as-of 应为 YYYY-MM-DD / --as-of must be YYYY-MM-DD: {text!r}") from None
+        return load_calendar(path or (pack_calendar(pack) if pack else None))
+    except CalendarError as exc:
+        raise _fail(f"日历文件无效 / invalid calendar file: {exc}") from None
+
+
+def _as_of(text: str | None) -> dt.date:
+    return today() if text is None else _date(text)
 
 
 @app.command()
@@ -98,11 +106,13 @@ def audit(
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="退出码为1的门槛 / threshold for exit 1")] = FailOn.error,
     lang: LangOpt = Lang.zh,
     year: Annotated[int | None, typer.Option("--year", help="按年检查的规则所查年份 / audited year")] = None,
+    calendar: CalendarOpt = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")] = False,
 ) -> None:
     """检查工作簿 / audit workbooks."""
     pack = _pack(rules)
     day = _as_of(as_of)
+    official = _calendar(calendar, pack)
     for target in output or []:
         if target.suffix.lower() not in SUFFIXES:
             raise _fail(f"不支持的报告格式 / unsupported report format: {target} "
@@ -112,7 +122,7 @@ def audit(
     except NoInput as exc:
         raise _fail(str(exc)) from None
     try:
-        report = _run(files, pack, day, year)
+        report = _run(files, pack, day, year, official)
     except Exception as exc:
         if debug:
             raise
@@ -128,13 +138,84 @@ def audit(
     raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)
 
 
-def _run(files: list[tuple[Path, str]], pack: Pack, day: dt.date, year: int | None):
+def _run(files: list[tuple[Path, str]], pack: Pack, day: dt.date, year: int | None, calendar: Calendar):
     big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
     if not (big and err.is_terminal):
-        return run_audit(files, pack, day, year)
+        return run_audit(files, pack, day, year, calendar=calendar)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("检查中 / auditing", total=len(files))
-        return run_audit(files, pack, day, year, progress=lambda shown: progress.advance(task))
+        return run_audit(files, pack, day, year, progress=lambda shown: progress.advance(task), calendar=calendar)
+
+
+WORKDAYS_TEXT = {
+    "zh": {
+        "count": "{start} 至 {end}:按{convention}计算,共 {count} 个工作日。",
+        "include": "开始当日计入", "exclude": "开始当日不计入(民法典第二百零一条)",
+        "add": "{start} 之后第 {n} 个工作日(开始当日不计入):{due}。",
+        "days": "{start} 起 {n} 日的期限:{plain}{rolled}。",
+        "rolled": ",该日不是工作日,顺延至 {due}(民法典第二百零三条)",
+        "holiday": "  {day} 放假({name})", "makeup": "  {day} 调休上班({name})",
+        "between": "其间的节假日与调休:", "none": "其间没有节假日或调休。",
+        "uncovered": "日历({source})未收录 {year} 年的节假日安排,无法计算;请用 --calendar 补充该年。",
+    },
+    "en": {
+        "count": "{start} to {end}: {count} working days ({convention}).",
+        "include": "counting the first day", "exclude": "the first day not counted (民法典 Art. 201)",
+        "add": "The {n}th working day after {start} (not counting it): {due}.",
+        "days": "{n} days after {start}: {plain}{rolled}.",
+        "rolled": ", not a working day, so the deadline moves to {due} (民法典 Art. 203)",
+        "holiday": "  {day} holiday ({name})", "makeup": "  {day} make-up working day ({name})",
+        "between": "Holidays and make-up working days in between:", "none": "No holidays or make-up days in between.",
+        "uncovered": "The calendar ({source}) lacks the holidays of {year}; supply the year with --calendar.",
+    },
+}
+
+
+@app.command()
+def workdays(
+    start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD / the start date")],
+    end: Annotated[str | None, typer.Argument(help="截止日 / the end date (count the working days)")] = None,
+    add: Annotated[int | None, typer.Option("--add", help="之后第 N 个工作日 / the N-th working day after")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="N 日后的期限(顺延)/ N days, rolled forward")] = None,
+    count_start_day: Annotated[bool, typer.Option("--count-start-day", help="开始当日计入 / count day one")] = False,
+    calendar: CalendarOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """工作日计算(国务院节假日安排)/ working-day arithmetic on the official calendar."""
+    text = WORKDAYS_TEXT[lang.value]
+    official = _calendar(calendar)
+    first = _date(start)
+    if (end is None) == (add is None and days is None) or (add is not None and days is not None):
+        raise _fail("请给出截止日,或 --add N,或 --days N 之一 / give an end date, or --add N, or --days N")
+    try:
+        if end is not None:
+            last = _date(end)
+            count = official.count(first, last, include_start=count_start_day)
+            convention = text["include" if count_start_day else "exclude"]
+            typer.echo(text["count"].format(start=first, end=last, count=count, convention=convention))
+            special = official.between(first - dt.timedelta(days=int(count_start_day)), last)
+        elif add is not None:
+            due = official.add(first, add) if add > 0 else first
+            typer.echo(text["add"].format(start=first, n=add, due=due))
+            special = official.between(first, due)
+        else:
+            plain = first + dt.timedelta(days=days)
+            due = official.roll_forward(plain)
+            rolled = text["rolled"].format(due=due) if due != plain else ""
+            typer.echo(text["days"].format(start=first, n=days, plain=plain, rolled=rolled))
+            special = official.between(first, due)
+    except KeyError as exc:
+        raise _fail(text["uncovered"].format(source=official.source, year=exc.args[0])) from None
+    typer.echo(text["between"] if special else text["none"])
+    for day, what, name in special:
+        typer.echo(text[what].format(day=day, name=name))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"日期应为 YYYY-MM-DD / a date must be YYYY-MM-DD: {text!r}") from None
 
 
 @rules_app.callback()

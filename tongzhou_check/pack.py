@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from tongzhou_check.model import Severity
-from tongzhou_check.text import norm_header, squash
+from tongzhou_check.text import YamlLoader, norm_header, squash
 
 BUILTIN_PACK = "tongzhou-2018"
 
@@ -134,19 +134,9 @@ def _schema(name: str) -> dict:
     return json.loads((resources.files("tongzhou_check") / "schemas" / name).read_text("utf-8"))
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML as JSON Schema sees it: dates stay strings (`2018-09-03`), parsed where a column says so."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=_Loader)
+        return yaml.load(path.read_text("utf-8"), Loader=YamlLoader)
     except FileNotFoundError:
         raise PackError(path, "$", "file not found") from None
     except yaml.YAMLError as exc:

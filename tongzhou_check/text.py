@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import yaml
+
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
@@ -45,3 +47,13 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+class YamlLoader(yaml.SafeLoader):
+    """Safe YAML as JSON Schema sees it: dates stay strings (`2018-09-03`), parsed where they are used."""
+
+
+YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from tongzhou_check.text import YamlLoader
+
 ONE_DAY = np.timedelta64(1, "D")
+HOLIDAY_NAMES = {  # chinesecalendar's names → the State Council notice's
+    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节", "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节", "Mid-autumn Festival": "中秋节", "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
 
 
 class CalendarError(Exception):
@@ -41,6 +48,12 @@ class Calendar:
         """Years inside [first, last] that no source covers."""
         return sorted(set(range(self.first.year, self.last.year + 1)) - self.covered_years)
 
+    def missing_year(self, day: dt.date) -> int:
+        """The first year a computation from `day` lacks: its own, a gap after it, or the year after the data."""
+        if day.year not in self.covered_years:
+            return day.year
+        return next((y for y in self.missing_years if y > day.year), self.last.year + 1)
+
     def covers(self, day: dt.date) -> bool:
         return self.first <= day <= self.last and day.year in self.covered_years
 
@@ -49,28 +62,28 @@ class Calendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         if not self.covers(day):
-            raise KeyError(day)
+            raise KeyError(day.year)
         return bool(self.working[self._pos(day)])
 
     def count(self, start: dt.date, end: dt.date, include_start: bool = False) -> int:
         """Working days in (start, end] — or [start, end] with include_start."""
         value = self.count_series(pd.Series([start]), pd.Series([end]), include_start).iloc[0]
         if pd.isna(value):
-            raise KeyError(start if not self.covers(start) else end)
+            raise KeyError(self.missing_year(start if not self.covers(start) else end))
         return int(value)
 
     def add(self, day: dt.date, n: int) -> dt.date:
         """The n-th working day after `day` (n ≥ 1); `day` itself is not counted (民法典 第二百零一条)."""
         value = self.add_series(pd.Series([day]), pd.Series([n])).iloc[0]
         if pd.isna(value):
-            raise KeyError(day)
+            raise KeyError(self.missing_year(day))
         return value.date()
 
     def roll_forward(self, day: dt.date) -> dt.date:
         """`day`, or the next working day when it is not one (民法典 第二百零三条)."""
         value = self.roll_forward_series(pd.Series([day])).iloc[0]
         if pd.isna(value):
-            raise KeyError(day)
+            raise KeyError(self.missing_year(day))
         return value.date()
 
     # ---- column operations ----
@@ -145,8 +158,8 @@ class Calendar:
 def _library_tables() -> tuple[dict[dt.date, str], dict[dt.date, str], set[int], str]:
     import chinese_calendar
 
-    holidays = {d: str(n) for d, n in chinese_calendar.constants.holidays.items()}
-    makeup = {d: str(n) for d, n in chinese_calendar.constants.workdays.items()}
+    holidays = {d: HOLIDAY_NAMES.get(n, str(n)) for d, n in chinese_calendar.constants.holidays.items()}
+    makeup = {d: HOLIDAY_NAMES.get(n, str(n)) for d, n in chinese_calendar.constants.workdays.items()}
     years = {d.year for d in holidays} | {d.year for d in makeup}
     version = getattr(chinese_calendar, "__version__", "")
     return holidays, makeup, years, f"chinesecalendar {version}".strip()
@@ -160,10 +173,10 @@ def _dates(items: Iterable[Any], path: Path, where: str) -> dict[dt.date, str]:
             if isinstance(item, dict):
                 first = dt.date.fromisoformat(str(item["from"]))
                 last = dt.date.fromisoformat(str(item.get("to", item["from"])))
-                name = str(item.get("name", ""))
+                name = str(item.get("name", "--calendar"))
             else:
                 first = last = dt.date.fromisoformat(str(item))
-                name = ""
+                name = "--calendar"
         except (KeyError, ValueError, TypeError) as exc:
             raise CalendarError(f"{path}: {where}[{i}]: not a date or a date range ({exc})") from None
         day = first
@@ -176,7 +189,7 @@ def _dates(items: Iterable[Any], path: Path, where: str) -> dict[dt.date, str]:
 def _user_years(path: Path) -> tuple[dict[int, tuple[dict, dict]], str]:
     """A user calendar file: `years: {2027: {holidays: [...], workdays: [...]}}`."""
     try:
-        doc = yaml.safe_load(path.read_text("utf-8")) or {}
+        doc = yaml.load(path.read_text("utf-8"), Loader=YamlLoader) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CalendarError(f"{path}: cannot read calendar file: {exc}") from None
     years = doc.get("years") if isinstance(doc, dict) else None

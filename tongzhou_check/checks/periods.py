@@ -139,11 +139,7 @@ def _uncovered(calendar: Calendar, sheet: SheetData, rows: pd.Series, days: pd.S
     """TZ009 on the cells whose computation needs a year the calendar lacks."""
     if not rows.any():
         return
-    years = days[rows].dt.year
-    gaps = calendar.missing_years
-    # the first uncovered year at or after the date: its own, a gap year, or the year after the calendar ends
-    needed = years.map(lambda y: y if y not in calendar.covered_years
-                       else next((g for g in gaps if g > y), calendar.last.year + 1))
+    needed = days[rows].map(lambda day: calendar.missing_year(day.date()))  # only the uncovered rows
     yield Hit(rows=sheet.rows[rows.to_numpy()], column=column, rule=CALENDAR_RULE,
               fields={"year": needed.astype(int).astype(str), "source": calendar.source})
 
