@@ -197,10 +197,9 @@ def _plain_text(raw: pd.Series, reading: Reading) -> pd.Series | None:
     if pd.api.types.infer_dtype(cells, skipna=False) != "string":
         return None
     values = pd.Series([v.strip() for v in cells], index=raw.index, dtype=object)
-    short = values.str.len() <= 8
-    empty = pd.Series(False, index=raw.index)
-    empty[short] = values[short].map(lambda v: is_placeholder(v, reading))
-    return values.where(~empty, None)
+    short = values[values.str.len() <= 8]
+    placeholders = {v for v in short.unique() if is_placeholder(v, reading)}
+    return values.where(~values.isin(placeholders), None)
 
 
 def parse_column(raw: pd.Series, column: Column, reading: Reading) -> Parsed:
