@@ -34,6 +34,7 @@ P_TEXT_DATE = 0.20  # 公开日期 written as text (`2018年9月3日`, `2018/9/3
 P_EMPTY_REQUIRED = 0.005  # 信息名称, 发布单位 or 形成日期 left empty (or a placeholder such as 无)
 P_IMPOSSIBLE_DATE = 0.002  # 公开日期 `2018-02-30` style text
 P_PUBLISHED_FIRST = 0.005  # 公开日期 before 形成日期
+P_LATE = 0.005  # 公开日期 40–60 days after 形成日期: past the 20 working days of TZ401
 
 UNITS = [
     "区教委", "区卫生健康委", "区民政局", "区人力社保局", "区住房城乡建设委", "区生态环境局", "区交通局",
@@ -134,6 +135,8 @@ def make_rows(rows: int, seed: int = SEED):
             record[3] = _impossible_date(rng)
         elif roll < P_EMPTY_REQUIRED + P_IMPOSSIBLE_DATE + P_PUBLISHED_FIRST:
             record[3] = formed - dt.timedelta(days=rng.randint(1, 30))
+        elif roll < P_EMPTY_REQUIRED + P_IMPOSSIBLE_DATE + P_PUBLISHED_FIRST + P_LATE:
+            record[3] = formed + dt.timedelta(days=rng.randint(40, 60))
         yield record
 
 
