@@ -90,6 +90,7 @@ class _FileAudit:
 
     def __init__(self, pack: Pack, shown: str, file_index: int) -> None:
         self.pack, self.shown, self.file_index = pack, shown, file_index
+        self.exempt: dict[str, set[tuple[str, int]]] = {}  # rule → (sheet, row) found but exempt by the plan
 
     def findings(self, hit: Hit, rule: Rule, sheet: SheetData | None) -> Iterable[Finding]:
         if hit.rule is not None:  # reported under another rule (a date outside the calendar: TZ009)
@@ -119,12 +120,20 @@ class _FileAudit:
             zh, en = _render(template, base)
             yield Finding(severity=rule.severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
             return
+        if hit.exempt is not None and hit.exempt.any():
+            exempt = hit.exempt.to_numpy(dtype=bool)
+            self.exempt.setdefault(rule.id, set()).update((sheet.name, int(r)) for r in hit.rows[exempt])
+            keep = ~exempt
+            hit = Hit(rows=hit.rows[keep], column=hit.column, subject=hit.subject, message=hit.message,
+                      fields={k: v[keep] if isinstance(v, pd.Series) else v for k, v in hit.fields.items()},
+                      lowered=hit.lowered[keep] if hit.lowered is not None else None)
         texts = sheet.text(hit.column, hit.rows).to_numpy() if hit.column else [None] * len(hit.rows)
         keys = sheet.record_keys.loc[hit.rows].to_numpy()
         lowered = hit.lowered.to_numpy() if hit.lowered is not None else None
         per_row = {k: _aligned(v, hit.rows) for k, v in hit.fields.items() if isinstance(v, pd.Series)}
         for i, row in enumerate(hit.rows):
-            evidence = mask(str(texts[i])) if texts[i] not in (None, "") else None
+            shown = per_row["evidence"][i] if "evidence" in per_row else texts[i]
+            evidence = mask(str(shown)) if shown not in (None, "") else None
             fields = {**base, "row": int(row), "value": evidence or "", "values": _RowValues(sheet, int(row))}
             fields.update({k: v[i] for k, v in per_row.items()})
             zh, en = _render(template, fields)
@@ -211,6 +220,7 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
         status="unreadable" if error else "ok",
         sheets=tuple(results),
         findings=tuple(findings),
+        exempt=tuple(sorted((rule, len(rows)) for rule, rows in audit.exempt.items())),
     )
 
 

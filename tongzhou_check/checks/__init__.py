@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tongzhou_check.checks import condition, date_order, duplicate, periods, structure, values, waiver
+from tongzhou_check.checks import condition, date_order, duplicate, periods, personal, structure, values, waiver
 from tongzhou_check.checks.base import Check, Context, Hit, WorkbookData
 
 CHECKS: dict[str, Check] = {
@@ -18,6 +18,7 @@ CHECKS: dict[str, Check] = {
     "condition": Check(condition.condition, "row", condition.PARAMS, condition.columns),
     "deadline": Check(periods.deadline, "row", periods.DEADLINE_PARAMS, periods.deadline_columns),
     "min_window": Check(periods.min_window, "row", periods.WINDOW_PARAMS, periods.window_columns),
+    "personal_info": Check(personal.personal_info, "row", personal.PARAMS),
     "quarterly": Check(periods.quarterly, "sheet", periods.QUARTERLY_PARAMS, periods.quarterly_columns),
 }
 
