@@ -22,7 +22,9 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 MIN_MASKED = 8  # an 18-character ID with fewer masked characters is insufficiently de-identified
 
-# a cell is a candidate when it holds a run of 6+ digits (half- or full-width) or a personal-field label
+# a cell is a candidate when it holds a run of 6+ digits (half- or full-width) or a personal-field label;
+# a one-character class is scanned first because it is several times faster over long text
+_ANY = re.compile(r"[0-9０-９姓住]")
 CANDIDATE = re.compile(r"[0-9０-９]{6}|[0-9０-９]{3}[\s-][0-9０-９]{4}|姓\s*名|住\s*址")
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _ID_MASKED = re.compile(r"(?<![0-9A-Za-z*])([\d*]{17}[\dXx*])(?![0-9A-Za-z*])")
@@ -117,6 +119,8 @@ def detect(text: str, latest: dt.date | None = None) -> list[Match]:
 
 def mask_text(text: str) -> str:
     """The text with every detected identifier replaced by its masked form."""
+    if CANDIDATE.search(text) is None:  # most message fields hold no long digit run and no label
+        return text
     normalised = nfkc(text)
     matches = detect(normalised)
     if not matches:
@@ -134,8 +138,8 @@ masking.register(mask_text)
 def scan(values: pd.Series, latest: dt.date) -> pd.DataFrame:
     """Detections in a text column: one row per (cell, kind) with the masked forms joined; index = Excel row."""
     text = values.dropna()
-    text = text[text.map(lambda v: isinstance(v, str))]
-    candidates = text[text.str.contains(CANDIDATE)]
+    hits = [isinstance(v, str) and _ANY.search(v) is not None and CANDIDATE.search(v) is not None for v in text]
+    candidates = text[hits]
     records = []
     for row, cell in candidates.items():  # candidate cells only: few in a real column
         by_kind: dict[str, list[str]] = {}
