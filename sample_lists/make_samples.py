@@ -5,11 +5,16 @@ twice gives byte-identical files. Needs openpyxl only. Run: `python sample_lists
 
 - 区教委-2018.xlsx      clean: a real 基层政务公开标准目录 layout (merged title, 填报单位 row, two-row header with
                          check-mark matrices, check-list channels, merged 一级事项, notes and signature rows),
-                         plus 意见征集, 政策解读 and 信息发布登记. Its dates also meet the working-day rules that are
-                         still `status: planned`, and it holds no personal information.
-- 区民政局-2018.xlsx    messy input and input/catalogue/application violations (one hidden sheet).
-- 区发展改革委-2018.xlsx consultation, proposal and interpretation violations, waivers, a duplicate and an
-                         unrecognisable 填报说明 sheet.
+                         plus 意见征集, 政策解读 and 信息发布登记. Its dates meet every working-day rule, and it holds
+                         no personal information.
+- 区民政局-2018.xlsx    messy input and input/catalogue/application/publication/budget/website violations (one
+                         hidden sheet), a year typed as 2081 (TZ009).
+- 区发展改革委-2018.xlsx consultation, guide change, proposal and interpretation violations, waivers, a duplicate
+                         and an unrecognisable 填报说明 sheet.
+
+The working-day violations sit in the 2018 holiday weeks (春节 2-15…21 with the make-up Sundays/Saturdays 2-11 and
+2-24, 劳动节 4-29…5-1 with 4-28, 端午节 6-18, 中秋节 9-24, 国庆节 10-1…7 with 9-29 and 9-30), where counting
+weekdays by hand goes wrong in both directions.
 """
 
 from __future__ import annotations
@@ -293,7 +298,7 @@ def make_jw(path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# 区民政局-2018.xlsx — messy input, catalogue and application violations
+# 区民政局-2018.xlsx — messy input; catalogue, publication, application, budget and website violations
 
 
 SHIJIU = "《社会救助暂行办法》(国务院令第649号)"
@@ -315,8 +320,9 @@ MZJ_CATALOGUE = [
     # TZ101: not disclosed, but no 公开依据
     [7, "低保家庭经济状况核对信息", "申请家庭收入、财产核对结果", "不公开", None, "不适用", "区民政局社会救助科",
      None, "2018年6月29日"],
+    # TZ103: 依申请, last reviewed 2017-06-30, more than 365 days before 2018-12-31
     [8, "社会救助资金发放明细", "按户发放的救助资金明细", "依申请", "《中华人民共和国政府信息公开条例》第十三条",
-     "自收到申请之日起15个工作日内", "区民政局社会救助科", None, "2018年6月29日"],
+     "自收到申请之日起15个工作日内", "区民政局社会救助科", None, "2017年6月30日"],
     # TZ004: a required cell holding a placeholder
     [9, "婚姻登记办事指南", "婚姻登记条件、所需材料、办理流程和地点", "主动",
      "《婚姻登记条例》", "无", "区婚姻登记处", "政府网站、政务服务中心", None],
@@ -344,6 +350,7 @@ MZJ_APPLICATION = [
     ["MZ2018-003", "自然人", "2018.5.14", "2018.5.16", "2018.5.21", "否", "2018.6.1", "不予公开/属于国家秘密"],
     ["MZ2018-004", "自然人", "20180611", None, None, "否", "20180622", "重复申请"],
     None,  # an empty row inside the table
+    # extended (是否延期 是): 15 + 15 working days after 2 Jul end on 13 Aug, so 3 Aug is on time (TZ501 silent)
     ["MZ2018-005", "社会公益组织", "2018年7月2日", None, None, "是", "2018年8月3日",
      "无法提供/本机关不掌握相关政府信息"],
     ["MZ2018-006", "个人", "2018/8/6", None, None, "否", "2018/8/17", "不予处理-2"],
@@ -351,25 +358,53 @@ MZJ_APPLICATION = [
     ["MZ2018-007", "自然人", "2018.9.3", None, None, "否", "2018.8.31", "予以公开"],
     # TZ503: replied, but no 处理结果
     ["MZ2018-008", "法律服务机构", "2018.9.10", None, None, "否", "2018.9.21", None],
+    # TZ501: 15 working days after 25 Sep end on 19 Oct (29/30 Sep were make-up working days); replied 22 Oct
+    ["MZ2018-009", "自然人", "2018/9/25", None, None, "否", "2018/10/22", "予以公开"],
     # TZ007: a 处理结果 outside the annual-report categories
-    ["MZ2018-009", "企业", "20181015", None, None, "否", "20181026", "已办结"],
+    ["MZ2018-010", "企业", "20181015", None, None, "否", "20181026", "已办结"],
     # still within its 15 working days at 2018-12-31: pending
-    ["MZ2018-010", "自然人", "2018年12月17日", None, None, None, None, None],
+    ["MZ2018-011", "自然人", "2018年12月17日", None, None, None, None, None],
+]
+
+MZJ_PUBLICATION = [
+    # 信息名称, 发布单位, 成文日期(形成日期), 发布日期(公开日期), 公开渠道, 信息类别, 内容摘要
+    ["通州区民政局2018年部门预算", "区民政局", "2018年2月2日", "2018年2月13日", "政府网站", "财政预决算",
+     "公开本部门2018年收支总体情况、财政拨款收支情况及“三公”经费预算。"],
+    # TZ401: 20 working days after 26 Jan end on 28 Feb (11 Feb and 24 Feb were make-up working days, 15–21 Feb the
+    # Spring Festival); published 2 Mar
+    ["通州区2018年城乡低保和特困人员救助供养标准", "区民政局", "2018/1/26", "2018/3/2", "政府网站、社区/村公示栏",
+     "政策文件", "公布2018年本区城乡居民最低生活保障标准和特困人员基本生活标准。"],
+    ["2018年第一季度社会救助资金支出情况", "区民政局", "2018.4.12", "2018.4.20", "政府网站", "财政资金",
+     "公布第一季度城乡低保、特困供养、医疗救助和临时救助资金支出总额及救助人次。"],
+    ["通州区社区养老服务驿站运营扶持办法", "区民政局", "20180702", "20180713", "政府网站、两微一端", "政策文件",
+     "明确养老服务驿站的运营补贴项目、补贴标准和申领程序。"],
+    ["通州区民政局2017年部门决算", "区民政局", "2018-08-03", "2018-08-17", "政府网站", "财政预决算",
+     "公开本部门2017年收支总体情况、财政拨款收支情况及“三公”经费决算。"],
+    ["2018年第三季度社会救助资金支出情况", "区民政局", "2018年10月12日", "2018年10月19日", "政府网站", "财政资金",
+     "公布第三季度城乡低保、特困供养、医疗救助和临时救助资金支出总额及救助人次。"],
+    # TZ009: formed on 20 Dec 2018 and not yet published, but the year was typed as 2081, a year no calendar covers
+    ["关于做好2019年元旦春节期间困难群众走访慰问工作的通知", "区民政局", "2081年12月20日", None, "政府网站",
+     "政策文件", "部署元旦、春节期间走访慰问低保、特困供养等困难群众工作。"],
 ]
 
 MZJ_BUDGET = [
     # 部门名称, 使用财政资金, 是否涉密, 预算批复日期, 预算公开日期, 决算批复日期, 决算公开日期
     ["北京市通州区民政局(本级)", "是", "否", "2018年2月2日", "2018年2月13日", "2018年8月3日", "2018年8月17日"],
     ["北京市通州区社会福利中心", "是", "否", "2018/2/2", "2018/2/14", "2018/8/3", "2018/8/20"],
-    ["北京市通州区救助管理站", "是", "否", "2018.2.2", "2018.2.14", "2018.8.3", "2018.8.21"],
-    ["北京市通州区殡葬服务管理所", "是", "否", "20180202", "20180214", "20180803", "20180822"],
+    # 14 Sep + 20 days is 4 Oct, a National Day holiday: the deadline rolls forward to 8 Oct (on time)
+    ["北京市通州区救助管理站", "是", "否", "2018.2.2", "2018.2.14", "2018.9.14", "2018.10.8"],
+    # TZ802: 12 Sep + 20 days is 2 Oct, rolled forward to 8 Oct; the final accounts were published on 10 Oct
+    ["北京市通州区殡葬服务管理所", "是", "否", "20180202", "20180214", "20180912", "20181010"],
     ["北京市通州区婚姻登记处", "是", "否", "2018-02-02", "2018-02-13", "2018-08-03", "2018-08-17"],
+    # TZ801: uses fiscal funds, not secret, but neither a budget approval nor a publication date
+    ["北京市通州区社区服务中心", "是", "否", None, None, "2018年8月3日", "2018年8月17日"],
 ]
 
 MZJ_CORRECTION = [
     # 留言日期, 纠错内容, 处理日期
     ["2018-03-12", "“城乡低保”栏目2018年低保标准未更新", "2018-03-13"],
     ["2018-02-30", "养老服务驿站地图链接失效", "2018-03-02"],  # TZ005: no 30 February
+    ["2018/4/27", "低保申请表下载页面打不开", "2018/5/2"],  # TZ901: due 28 Apr (Sat), a make-up working day
     ["2018/6/20", "婚姻登记办事指南中的办公地址有误", "2018/6/21"],
     ["2018.9.28", "临时救助申请表下载链接无法打开", "2018.9.29"],  # 29 Sep 2018 (Sat) was a working day
     ["20181129", "特困人员供养标准页面显示乱码", "20181130"],
@@ -377,9 +412,10 @@ MZJ_CORRECTION = [
 
 MZJ_INSPECTION = [
     # 巡查季度, 抽检日期, 结果通报日期
-    ["2018年第一季度", "2018年3月20日", "2018年3月27日"],
+    # TZ902: labelled 第一季度 but inspected in April, so the first quarter has no inspection (the date decides)
+    ["2018年第一季度", "2018年4月3日", "2018年4月10日"],
     ["2018年二季度", "2018/6/19", "2018/6/26"],
-    ["2018Q3", "2018.9.18", "2018.9.27"],
+    ["2018Q3", "2018.9.18", None],  # TZ902: the third quarter was inspected but its result never notified
     ["2018-Q4", "20181120", "20181127"],
     ["2018年第四季度", "2018-12-18", "2018-12-25"],
 ]
@@ -394,6 +430,11 @@ def make_mzj(path: Path) -> None:
                                "责任单位", "公开渠道", "审查日期"], MZJ_CATALOGUE)
     ws.cell(row=end, column=1, value="备注:公开属性填写“主动”“依申请”或“不公开”;不公开、依申请的事项须写明依据。")
     widths(ws, 6, 22, 40, 8, 34, 26, 18, 30, 14)
+
+    ws = book.create_sheet("信息发布登记")
+    simple_table(ws, 1, ["信息名称", "发布单位", "成文日期", "发布日期", "公开渠道", "信息类别", "内容摘要"],
+                 MZJ_PUBLICATION)
+    widths(ws, 40, 10, 16, 16, 24, 12, 50)
 
     ws = book.create_sheet("依申请公开登记")
     title(ws, 1, "通州区民政局2018年政府信息公开申请办理登记表", 8)
@@ -422,29 +463,48 @@ def make_mzj(path: Path) -> None:
 
 
 FGW_CONSULTATION = [
-    # 序号, 决策事项, 承办单位, 开始, 截止, 决策依据是否公开, 收到, 采纳, 采纳情况公开日期, 未采纳理由, 豁免说明
+    # 序号, 决策事项, 承办单位, 开始, 截止, 决策依据是否公开, 收到, 采纳, 采纳情况公开日期, 未采纳理由, 缩短理由,
+    # 豁免说明
     [1, "通州区2018年对口帮扶工作实施方案(征求意见稿)", "区发展改革委", D(2018, 3, 19), D(2018, 3, 30), "是", 26, 20,
-     D(2018, 4, 13), "部分意见涉及市级事权,已转市发展改革委研究", None],
+     D(2018, 4, 13), "部分意见涉及市级事权,已转市发展改革委研究", None, None],
+    # TZ201 lowered to warning: (25 Apr, 2 May] holds 4 working days (28 Apr a make-up Saturday, 29 Apr–1 May the
+    # Labour Day holiday), but a 缩短理由 is given
+    [2, "通州区2018年重点工程计划(征求意见稿)", "区发展改革委", D(2018, 4, 25), D(2018, 5, 2), "是", 5, 5,
+     D(2018, 5, 11), None, "市发展改革委要求5月上旬报送全区重点工程计划,经区政府同意缩短征求意见期", None],
     # TZ202 (basis not published), waived with a reason: reported as suppressed
-    [2, "北京城市副中心155平方公里范围疏解整治促提升专项行动实施方案(征求意见稿)", "区发展改革委",
-     D(2018, 5, 7), D(2018, 5, 18), "否", 18, 18, D(2018, 6, 1), None, "TZ202: 依据涉及国家秘密,经区政府批准"],
+    [3, "北京城市副中心155平方公里范围疏解整治促提升专项行动实施方案(征求意见稿)", "区发展改革委",
+     D(2018, 5, 7), D(2018, 5, 18), "否", 18, 18, D(2018, 6, 1), None, None, "TZ202: 依据涉及国家秘密,经区政府批准"],
     # TZ204 (no reason for the comments not adopted); the waiver names the rule without a reason: TZ011
-    [3, "关于加快众创空间发展服务实体经济转型升级的实施意见(征求意见稿)", "区发展改革委", "2018年6月4日",
-     "2018年6月15日", "是", 15, 9, "2018年6月29日", None, "TZ204"],
+    [4, "关于加快众创空间发展服务实体经济转型升级的实施意见(征求意见稿)", "区发展改革委", "2018年6月4日",
+     "2018年6月15日", "是", 15, 9, "2018年6月29日", None, None, "TZ204"],
     # TZ205: more comments adopted than received
-    [4, "通州区实施乡村振兴战略的措施(征求意见稿)", "区发展改革委", D(2018, 7, 9), D(2018, 7, 20), "是", 3, 5,
-     D(2018, 8, 3), None, None],
+    [5, "通州区实施乡村振兴战略的措施(征求意见稿)", "区发展改革委", D(2018, 7, 9), D(2018, 7, 20), "是", 3, 5,
+     D(2018, 8, 3), None, None, None],
     # TZ006: a count written in Chinese numerals
-    [5, "创建北京市深化服务业扩大开放综合试点示范区实施方案(征求意见稿)", "区发展改革委", D(2018, 8, 13),
-     D(2018, 8, 24), "是", "十二", 8, D(2018, 9, 7), "部分意见与上位政策不符", None],
-    [6, "通州区政府投资项目管理办法(征求意见稿)", "区发展改革委", D(2018, 10, 15), D(2018, 10, 26), "是", 7, 7,
-     D(2018, 11, 9), None, None],
+    [6, "创建北京市深化服务业扩大开放综合试点示范区实施方案(征求意见稿)", "区发展改革委", D(2018, 8, 13),
+     D(2018, 8, 24), "是", "十二", 8, D(2018, 9, 7), "部分意见与上位政策不符", None, None],
+    # TZ203: 20 working days after 21 Sep end on 25 Oct (24 Sep 中秋节, 1–7 Oct 国庆节, but 29/30 Sep were make-up
+    # working days); the feedback was published on 26 Oct
+    [7, "通州区促进民间投资健康发展的若干措施(征求意见稿)", "区发展改革委", D(2018, 9, 10), D(2018, 9, 21), "是", 11,
+     11, D(2018, 10, 26), None, None, None],
+    # TZ201: (28 Sep, 8 Oct] holds 3 working days (29/30 Sep and 8 Oct) because of National Day; no 缩短理由
+    [8, "通州区2018—2019年采暖季清洁取暖保障工作方案(征求意见稿)", "区发展改革委", D(2018, 9, 28), D(2018, 10, 8),
+     "是", 4, 4, D(2018, 10, 19), None, None, None],
+    [9, "通州区政府投资项目管理办法(征求意见稿)", "区发展改革委", D(2018, 10, 15), D(2018, 10, 26), "是", 7, 7,
+     D(2018, 11, 9), None, None, None],
+    # TZ203: closed on 16 Nov, the feedback was due by 14 Dec and is still not published at 2018-12-31
+    [10, "通州区2019年政府投资计划(征求意见稿)", "区发展改革委", D(2018, 11, 5), D(2018, 11, 16), "是", 6, None, None,
+     None, None, None],
 ]
 
 FGW_GUIDE_CHANGE = [
     # 事项名称, 业务部门, 条件变化日期, 变更申请日期, 变更公开日期
     ["企业投资项目备案", "区发展改革委投资科", D(2018, 3, 2), D(2018, 3, 5), D(2018, 3, 6)],
+    # TZ301: the request was due on 28 Apr, a make-up Saturday before Labour Day; it was submitted on 2 May
+    ["政府投资项目初步设计概算审批", "区发展改革委投资科", D(2018, 4, 27), D(2018, 5, 2), D(2018, 5, 2)],
     ["固定资产投资项目节能审查", "区发展改革委环资科", D(2018, 5, 10), D(2018, 5, 11), D(2018, 5, 14)],
+    # TZ302: requested on Fri 15 Jun; Mon 18 Jun was the Dragon Boat holiday, so publication was due on 19 Jun
+    ["中央预算内投资项目资金申请报告审批", "区发展改革委投资科", D(2018, 6, 15), D(2018, 6, 15), D(2018, 6, 20)],
     ["政府投资项目可行性研究报告审批", "区发展改革委投资科", D(2018, 7, 16), D(2018, 7, 16), D(2018, 7, 17)],
     ["企业投资项目备案", "区发展改革委投资科", D(2018, 3, 2), D(2018, 3, 5), D(2018, 3, 6)],  # TZ010: row 2 again
     ["企业投资项目核准", "区发展改革委投资科", D(2018, 9, 28), D(2018, 9, 29), D(2018, 9, 30)],  # 29/30 Sep: 调休
@@ -470,12 +530,17 @@ FGW_PROPOSAL = [
 FGW_INTERPRETATION = [
     # 政策文件, 起草单位, 解读单位, 文件公开日期, 解读公开日期, 解读形式
     ["通州区2018年对口帮扶工作实施方案", "区发展改革委", "区发展改革委", D(2018, 4, 27), D(2018, 4, 27), "文字"],
+    # TZ601: the policy was published on Fri 15 Jun, its interpretation only after the Dragon Boat holiday
+    ["通州区2018年重点工程计划", "区发展改革委", "区发展改革委", D(2018, 6, 15), D(2018, 6, 19), "图解"],
     # TZ602: interpreted by another body than the drafter
     ["关于加快众创空间发展服务实体经济转型升级的实施意见", "区发展改革委", "区政府办公室", D(2018, 7, 16),
      D(2018, 7, 16), "新闻发布会"],
     ["通州区实施乡村振兴战略的措施", "区发展改革委", " 区发展改革委 ", D(2018, 8, 24), D(2018, 8, 24), "图解"],
     ["创建北京市深化服务业扩大开放综合试点示范区实施方案", "区发展改革委", "区发展改革委", D(2018, 9, 14),
      D(2018, 9, 14), "专家解读"],
+    ["通州区2018—2019年采暖季清洁取暖保障工作方案", "区发展改革委", "区发展改革委", D(2018, 10, 26),
+     D(2018, 10, 26), "文字"],
+    ["通州区促进民间投资健康发展的若干措施", "区发展改革委", "区发展改革委", D(2018, 11, 2), D(2018, 11, 2), "图解"],
     ["通州区政府投资项目管理办法", "区发展改革委", "区发展改革委", D(2018, 11, 23), D(2018, 11, 23), "文字"],
 ]
 
@@ -495,11 +560,12 @@ def make_fgw(path: Path) -> None:
     widths(ws, 90)
 
     ws = book.create_sheet("意见征集")
-    title(ws, 1, "区发展改革委2018年重大行政决策预公开登记表", 11)
+    title(ws, 1, "区发展改革委2018年重大行政决策预公开登记表", 12)
     title(ws, 2, "填报单位:北京市通州区发展和改革委员会", 4, font=Font(size=11))
     simple_table(ws, 3, ["序号", "决策事项", "承办单位", "征求意见开始日期", "征求意见截止日期", "决策依据是否公开",
-                         "收到意见数", "采纳意见数", "采纳情况公开日期", "未采纳理由", "豁免说明"], FGW_CONSULTATION)
-    widths(ws, 6, 48, 14, 14, 14, 12, 10, 10, 14, 30, 30)
+                         "收到意见数", "采纳意见数", "采纳情况公开日期", "未采纳理由", "缩短理由", "豁免说明"],
+                 FGW_CONSULTATION)
+    widths(ws, 6, 48, 14, 14, 14, 12, 10, 10, 14, 30, 30, 30)
 
     ws = book.create_sheet("办事指南变更")
     simple_table(ws, 1, ["事项名称", "业务部门", "条件变化日期", "变更申请日期", "变更公开日期"], FGW_GUIDE_CHANGE)

@@ -114,6 +114,18 @@ def test_uncovered_year_is_tz009_and_a_calendar_file_fixes_it(tmp_path: Path) ->
     assert late["calendar"]["missing_years"] == list(range(2027, 2099))
 
 
+def test_tz009_carries_the_clause_of_the_rule_that_needed_the_year(tmp_path: Path) -> None:
+    rows = [["信息名称", "发布单位", "形成日期", "公开日期"], ["通知", "区教委", "2081-03-02", None]]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"信息发布登记": rows}))
+    assert [(f["rule"], f["cell"], f["clause"]) for f in report["findings"]] == [("TZ009", "C2", "五(一)")]
+
+
+def test_no_tz009_when_the_answer_does_not_depend_on_the_missing_year(tmp_path: Path) -> None:
+    # one working day after 2026-12-31 lies in 2027, but an event on 2027-01-01 is on time on any calendar
+    report = _corrections(tmp_path, [["2026-12-31", "2027-01-01"], ["2026-12-31", "2027-01-04"]], as_of="2027-01-31")
+    assert [(f["rule"], f["cell"]) for f in report["findings"]] == [("TZ009", "A3")]
+
+
 def test_no_tz009_when_the_dates_a_judgment_needs_are_covered(tmp_path: Path) -> None:
     # the as-of date and a typo'd event year lie outside the calendar, the trigger and deadline do not
     report = _corrections(tmp_path, [["2018-09-03", None], ["2018-09-04", "2081-09-05"]], as_of="2030-01-01")
@@ -144,16 +156,18 @@ def test_reply_deadline_follows_the_law_in_force_on_the_trigger_date(tmp_path: P
         ["A7", "自然人", "2019-06-03", None, None, None, "否", "2019-07-02", "予以公开"],  # 20 (2019 条例)
         ["A8", "自然人", "2019-06-03", None, None, None, "否", "2019-07-03", "予以公开"],  # late
         ["A9", "自然人", "2019-06-03", "2019-06-14", None, None, "否", None, None],  # notice late (7 days: 6-13)
+        ["A10", "自然人", "2019-06-03", None, None, None, "否", None, None],  # unanswered: late at as-of
     ]
     report = _applications(tmp_path, rows)
-    assert cells(report, "TZ501") == ["依申请公开!H3", "依申请公开!H5", "依申请公开!H9", "依申请公开!H10"]
+    # A9 waits for the applicant's amendment: its clock is stopped, so only A10 is overdue
+    assert cells(report, "TZ501") == ["依申请公开!H3", "依申请公开!H5", "依申请公开!H9", "依申请公开!H11"]
     messages = {f["cell"]: f["message"] for f in report["findings"] if f["rule"] == "TZ501"}
     assert "条例(2007)第二十四条" in messages["H3"] and "2018-09-25" in messages["H3"]
     assert "法定 15 + 延期 15" in messages["H5"]
     assert "条例(2019)第三十三条" in messages["H9"] and "2019-07-02" in messages["H9"]
     assert cells(report, "TZ502") == ["依申请公开!D10"]
-    # A9 (received 2019-06-03) is unanswered and its deadline 2019-07-02 passed before as-of 2019-12-31
-    assert "尚未填写" in messages["H10"] and "2019-07-02" in messages["H10"]
+    # A10 (received 2019-06-03) is unanswered and its deadline 2019-07-02 passed before as-of 2019-12-31
+    assert "尚未填写" in messages["H11"] and "2019-07-02" in messages["H11"] and "20 个工作日" in messages["H11"]
 
 
 def test_comment_window_counts_working_days_and_a_reason_lowers_it(tmp_path: Path) -> None:

@@ -100,7 +100,7 @@ class _FileAudit:
             rule = other
         template = self.pack.messages[hit.message] if hit.message else rule.message
         base: dict[str, Any] = {"title": rule.title, **hit.fields}
-        common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": rule.clause,
+        common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": hit.clause or rule.clause,
                   "subject": hit.subject, "file_index": self.file_index}
         if sheet is None:
             raw = hit.sheet
@@ -124,7 +124,7 @@ class _FileAudit:
             exempt = hit.exempt.to_numpy(dtype=bool)
             self.exempt.setdefault(rule.id, set()).update((sheet.name, int(r)) for r in hit.rows[exempt])
             keep = ~exempt
-            hit = Hit(rows=hit.rows[keep], column=hit.column, subject=hit.subject, message=hit.message,
+            hit = Hit(rows=hit.rows[keep], column=hit.column, subject=hit.subject, message=hit.message, clause=hit.clause,
                       fields={k: v[keep] if isinstance(v, pd.Series) else v for k, v in hit.fields.items()},
                       lowered=hit.lowered[keep] if hit.lowered is not None else None)
         texts = sheet.text(hit.column, hit.rows).to_numpy() if hit.column else [None] * len(hit.rows)

@@ -53,6 +53,8 @@ DEADLINE_PARAMS = {
             },
         },
         "restart": {"type": "string", "description": "a later trigger that restarts the clock (补正收到日期)"},
+        "waits_on": {"type": "string", "description": "with restart: while this is set and restart is not, the "
+                                                      "clock is stopped (补正告知日期 sent, amendment not received)"},
         "days": _DAYS,
         "unit": {"enum": ["working", "calendar"]},
         "extension": {
@@ -135,12 +137,13 @@ def _not_evaluated(sheet: SheetData, missing: list[str]) -> Hit:
                fields={"missing": "、".join(sheet.kind.columns[c].header for c in missing)})
 
 
-def _uncovered(calendar: Calendar, sheet: SheetData, rows: pd.Series, days: pd.Series, column: str) -> Iterator[Hit]:
+def _uncovered(calendar: Calendar, sheet: SheetData, rows: pd.Series, days: pd.Series, column: str,
+               clause: str) -> Iterator[Hit]:
     """TZ009 on the cells whose computation needs a year the calendar lacks."""
     if not rows.any():
         return
     needed = days[rows].map(lambda day: calendar.missing_year(day.date()))  # only the uncovered rows
-    yield Hit(rows=sheet.rows[rows.to_numpy()], column=column, rule=CALENDAR_RULE,
+    yield Hit(rows=sheet.rows[rows.to_numpy()], column=column, rule=CALENDAR_RULE, clause=clause,
               fields={"year": needed.astype(int).astype(str), "source": calendar.source})
 
 
@@ -180,6 +183,8 @@ def _deadline(sheet: SheetData, rule: Rule, ctx: Context, trigger: str, event: s
     done = _dates(sheet, event)
     base, basis = param_series(params["days"], start)
     ok &= start.notna() & base.notna() & ~(done < start)  # an event before its trigger is TZ008's
+    if params.get("waits_on") in sheet.columns:  # asked to amend, amendment not yet received: clock stopped
+        ok &= ~(sheet.present(params["waits_on"]) & ~_dates(sheet, restart).notna())
     extended = pd.Series(0.0, index=sheet.rows)
     if extension and extension["column"] in sheet.columns:
         more, _ = param_series(extension["days"], start)
@@ -192,8 +197,11 @@ def _deadline(sheet: SheetData, rule: Rule, ctx: Context, trigger: str, event: s
     else:
         due = calendar.roll_forward_series(start.where(ok) + pd.to_timedelta(days.where(ok), unit="D"))
     covered = due.notna() & calendar.covered(start.where(ok))
+    # N working (or calendar) days never end before N calendar days: an event by then is on time on any calendar
+    surely_on_time = done <= start + pd.to_timedelta(days, unit="D")
+    ok &= covered | ~surely_on_time
     for column in dict.fromkeys(start_column[ok & ~covered]):
-        yield from _uncovered(calendar, sheet, ok & ~covered & (start_column == column), start, column)
+        yield from _uncovered(calendar, sheet, ok & ~covered & (start_column == column), start, column, rule.clause)
     ok &= covered
     late = ok & done.notna() & (done > due)
     pending = ok & done.isna() & (due < pd.Timestamp(ctx.as_of))
@@ -243,8 +251,8 @@ def min_window(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     uncovered = ok & count.isna()
     if uncovered.any():
         first_gap = ~calendar.covered(start.where(uncovered))
-        yield from _uncovered(calendar, sheet, uncovered & first_gap, start, start_key)
-        yield from _uncovered(calendar, sheet, uncovered & ~first_gap, end, end_key)
+        yield from _uncovered(calendar, sheet, uncovered & first_gap, start, start_key, rule.clause)
+        yield from _uncovered(calendar, sheet, uncovered & ~first_gap, end, end_key, rule.clause)
     short = ok & count.notna() & need.notna() & (count < need)
     if not short.any():
         return
