@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -124,9 +125,10 @@ class _FileAudit:
             exempt = hit.exempt.to_numpy(dtype=bool)
             self.exempt.setdefault(rule.id, set()).update((sheet.name, int(r)) for r in hit.rows[exempt])
             keep = ~exempt
-            hit = Hit(rows=hit.rows[keep], column=hit.column, subject=hit.subject, message=hit.message, clause=hit.clause,
-                      fields={k: v[keep] if isinstance(v, pd.Series) else v for k, v in hit.fields.items()},
-                      lowered=hit.lowered[keep] if hit.lowered is not None else None)
+            hit = dataclasses.replace(
+                hit, rows=hit.rows[keep], exempt=None,
+                fields={k: v[keep] if isinstance(v, pd.Series) else v for k, v in hit.fields.items()},
+                lowered=hit.lowered[keep] if hit.lowered is not None else None)
         texts = sheet.text(hit.column, hit.rows).to_numpy() if hit.column else [None] * len(hit.rows)
         keys = sheet.record_keys.loc[hit.rows].to_numpy()
         lowered = hit.lowered.to_numpy() if hit.lowered is not None else None
