@@ -59,6 +59,29 @@ def channels(*ticked: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# fictitious personal information (区民政局 信息发布登记 only; the privacy rule TZ402)
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id(first17: str) -> str:
+    """An 18-character resident ID: `first17` and its GB 11643 check character (Σ digit × weight mod 11)."""
+    assert len(first17) == 17 and first17.isdigit(), first17
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
+# Area code 110199 belongs to no county, so none of these can be a real person's number.
+ID_IN_CLEAR = resident_id("11019919530714104")  # …104X, published in clear: TZ402 error
+ID_EXEMPT = resident_id("11019919680305103")  # …103X, in a 惩戒性公示 row: exempt, only counted
+ID_PARTIAL = resident_id("11019919381102103")  # …103X, published with only 4 characters masked: TZ402 warning
+ID_PARTIAL_MASKED = ID_PARTIAL[:10] + "****" + ID_PARTIAL[14:]  # 1101991938****103X
+MOBILE_IN_CLEAR = "15800001234"  # a contact mobile published in clear: TZ402 error
+# every value above as it stands in the workbook: no report and no README may ever show one of them
+PERSONAL_IN_CLEAR = (ID_IN_CLEAR, ID_EXEMPT, ID_PARTIAL_MASKED, MOBILE_IN_CLEAR)
+assert all(value.endswith("X") for value in (ID_IN_CLEAR, ID_EXEMPT, ID_PARTIAL))
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # writing helpers
 
 
@@ -378,10 +401,28 @@ MZJ_PUBLICATION = [
      "公布第一季度城乡低保、特困供养、医疗救助和临时救助资金支出总额及救助人次。"],
     ["通州区社区养老服务驿站运营扶持办法", "区民政局", "20180702", "20180713", "政府网站、两微一端", "政策文件",
      "明确养老服务驿站的运营补贴项目、补贴标准和申领程序。"],
+    # TZ402: a recipient's resident ID published in clear
+    ["2018年第二季度城乡低保新增对象公示", "区民政局", "2018年7月5日", "2018年7月10日", "政府网站、社区/村公示栏",
+     "社会救助", f"本季度新增城乡低保对象8户。其中:王某某,身份证号{ID_IN_CLEAR},家庭人口2人,月保障金额1600元。"],
     ["通州区民政局2017年部门决算", "区民政局", "2018-08-03", "2018-08-17", "政府网站", "财政预决算",
      "公开本部门2017年收支总体情况、财政拨款收支情况及“三公”经费决算。"],
+    # TZ402: a contact person's mobile number published in clear
+    ["通州区2018年社区养老服务驿站运营方招募公告", "区民政局", "2018/8/20", "2018/8/24", "政府网站、两微一端",
+     "工作动态", f"招募社区养老服务驿站运营方,报名截止2018年9月14日。咨询联系人:李某,联系电话{MOBILE_IN_CLEAR}。"],
+    # masked as the plan requires (name 张某, ID first 6 + last 4, mobile first 3 + last 4): no finding
+    ["2018年第三季度城乡低保新增对象公示", "区民政局", "2018.10.10", "2018.10.16", "政府网站、社区/村公示栏",
+     "社会救助", "本季度新增城乡低保对象5户。其中:姓名:张某,身份证号110199********102X,联系电话138****5678,"
+     "月保障金额1000元。"],
     ["2018年第三季度社会救助资金支出情况", "区民政局", "2018年10月12日", "2018年10月19日", "政府网站", "财政资金",
      "公布第三季度城乡低保、特困供养、医疗救助和临时救助资金支出总额及救助人次。"],
+    # a penalty decision (信息类别 alias 惩戒性公示 = 惩戒性公示公告) may name the party: the ID in clear is exempt
+    # from TZ402, not reported but counted in the report summary's exempt
+    ["行政处罚决定书(通民罚字〔2018〕第2号)", "区民政局", "20181108", "20181114", "政府网站", "惩戒性公示",
+     f"当事人刘某某(公民身份号码{ID_EXEMPT})未经批准擅自兴建殡葬设施,依据《殡葬管理条例》第十八条,"
+     "责令限期改正,并处罚款。"],
+    # TZ402 warning: the ID hides only the 4 characters of birth month and day (8 are required)
+    ["2018年高龄津贴新增发放对象公示", "区民政局", "2018-11-20", "2018-11-27", "政府网站", "社会福利",
+     f"新增高龄津贴发放对象3人。其中:李某,身份证号{ID_PARTIAL_MASKED},年满80周岁,自2018年12月起按月发放。"],
     # TZ009: formed on 20 Dec 2018 and not yet published, but the year was typed as 2081, a year no calendar covers
     ["关于做好2019年元旦春节期间困难群众走访慰问工作的通知", "区民政局", "2081年12月20日", None, "政府网站",
      "政策文件", "部署元旦、春节期间走访慰问低保、特困供养等困难群众工作。"],

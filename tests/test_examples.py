@@ -38,7 +38,7 @@ def _sheet(kind: Kind | None, case: dict) -> list[list]:
         headers += [h for h in row if h not in headers]
     headers = [h for h in headers if h not in case.get("omit", [])]
     samples = {c.header: c.sample for c in kind.columns.values()} if kind else {}
-    rows = [headers]
+    rows = [[case["title"]], headers] if "title" in case else [headers]
     for row in case["rows"]:
         rows.append([row.get(h, samples.get(h)) for h in headers])
     return rows
@@ -56,7 +56,7 @@ def test_rule_example(rule: Rule, outcome: str, case: dict, tmp_path: Path) -> N
     kind = _kind(rule, case)
     name = case.get("sheet") or kind.names[0]
     path = write_xlsx(tmp_path / "example.xlsx", {name: _sheet(kind, case)})
-    report = audit_json(path, extra=["--as-of", case["as_of"]] if "as_of" in case else [])
+    report = audit_json(path, extra=["--as-of", case["as_of"]] if "as_of" in case else [], duty_rules=True)
     hits = [f for f in report["findings"] if f["rule"] == rule.id and not f["suppressed"]]
     if outcome == "fail":
         assert hits, f"{rule.id} did not fire on {case}: {report['findings']}"

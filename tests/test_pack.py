@@ -19,7 +19,7 @@ SPEC_RULES = [
     "TZ101", "TZ102", "TZ103", "TZ120", "TZ121", "TZ201", "TZ202", "TZ203", "TZ204", "TZ205", "TZ301", "TZ302",
     "TZ401", "TZ402", "TZ501", "TZ502", "TZ503", "TZ601", "TZ602", "TZ701", "TZ801", "TZ802", "TZ901", "TZ902",
 ]
-PLANNED_IN_THIS_VERSION = {"TZ120", "TZ121"}
+PLANNED_IN_THIS_VERSION: set[str] = set()
 
 
 def test_builtin_pack_has_every_rule_of_the_spec(pack: Pack) -> None:
@@ -118,4 +118,4 @@ def test_one_file_audit_is_picklable(tmp_path: Path, pack: Pack) -> None:
     path = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": [["收到日期", "处理日期"], ["2018-09-05", "2018-09-04"]]})
     result = audit_file(path, "a.xlsx", 0, pack, Context(pack, dt.date(2018, 12, 31), 2018, load_calendar()))
     assert pickle.loads(pickle.dumps(result)) == result
-    assert [(f.rule, f.cell) for f in result.findings] == [("TZ008", "B2")]
+    assert sorted((f.rule, f.cell or "") for f in result.findings) == [("TZ008", "B2"), ("TZ121", "")]

@@ -9,12 +9,14 @@ import re
 from collections import Counter
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 import jsonschema
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from tongzhou_check import cli
 from tongzhou_check.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +70,15 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def generator() -> ModuleType:
+    """sample_lists/make_samples.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def audit() -> tuple[dict, dict[str, str], dict[str, str]]:
     """The JSON report of `tzcheck audit sample_lists`, with the files' hashes before and after the run."""
@@ -81,6 +92,17 @@ def audit() -> tuple[dict, dict[str, str], dict[str, str]]:
     schema = json.loads((resources.files("tongzhou_check") / "schemas" / "report.schema.json").read_text("utf-8"))
     jsonschema.validate(report, schema)
     return report, before, after
+
+
+@pytest.fixture(scope="module")
+def table_output() -> str:
+    """The default table output of the same audit, on a console wide enough that no message is folded."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        mp.setattr(cli.out, "_width", 1000)  # a folded message would split a number and hide a leak
+        result = CliRunner().invoke(app, ["audit", "sample_lists", "--as-of", "2018-12-31"])
+    assert result.exit_code == 1, result.output
+    return result.stdout
 
 
 def test_readme_lists_every_sample() -> None:
@@ -124,10 +146,7 @@ def test_audit_leaves_the_samples_unchanged(audit) -> None:
 
 def test_samples_are_what_the_generator_writes(tmp_path: Path) -> None:
     """The committed workbooks match make_samples.py (cell values, merges, hidden sheets)."""
-    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = generator()
     module.make_jw(tmp_path / WORKBOOKS[0])
     module.make_mzj(tmp_path / WORKBOOKS[1])
     module.make_fgw(tmp_path / WORKBOOKS[2])
@@ -139,3 +158,20 @@ def test_samples_are_what_the_generator_writes(tmp_path: Path) -> None:
 
     for name in WORKBOOKS:
         assert content(tmp_path / name) == content(SAMPLES / name), name
+
+
+def test_personal_information_is_exempt_or_reported_masked(audit, table_output: str) -> None:
+    """区民政局's 信息发布登记 holds fictitious IDs and a mobile: one row exempt (惩戒性公示), the rest reported
+    masked; neither output nor the README ever shows a value as it stands in the workbook."""
+    report, _, _ = audit
+    assert report["summary"]["exempt"] == {"TZ402": 1}
+    personal = generator().PERSONAL_IN_CLEAR
+    assert personal, "make_samples.py lists the personal information it writes"
+    outputs = {"json": json.dumps(report, ensure_ascii=False), "table": table_output,
+               "README": README.read_text(encoding="utf-8")}
+    for name, text in outputs.items():
+        for value in personal:
+            assert value not in text, f"{name} shows {value[:3]}… in clear"
+    evidence = sorted(f["evidence"] for f in report["findings"] if f["rule"] == "TZ402")
+    assert evidence == ["110199********103X", "110199********104X", "158****1234"]
+    assert all(e in table_output for e in evidence)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -107,12 +108,17 @@ def audit(
     lang: LangOpt = Lang.zh,
     year: Annotated[int | None, typer.Option("--year", help="按年检查的规则所查年份 / audited year")] = None,
     calendar: CalendarOpt = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")] = False,
 ) -> None:
     """检查工作簿 / audit workbooks."""
     pack = _pack(rules)
     day = _as_of(as_of)
     official = _calendar(calendar, pack)
+    if agency is not None and (pack.duty_map is None or pack.duty_map.lookup(agency) is None):
+        raise _fail(f"未知单位 / unknown agency: {agency} (tzcheck duties lists them)")
     for target in output or []:
         if target.suffix.lower() not in SUFFIXES:
             raise _fail(f"不支持的报告格式 / unsupported report format: {target} "
@@ -122,7 +128,7 @@ def audit(
     except NoInput as exc:
         raise _fail(str(exc)) from None
     try:
-        report = _run(files, pack, day, year, official)
+        report = _run(files, pack, day, year, official, agency)
     except Exception as exc:
         if debug:
             raise
@@ -138,13 +144,15 @@ def audit(
     raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)
 
 
-def _run(files: list[tuple[Path, str]], pack: Pack, day: dt.date, year: int | None, calendar: Calendar):
+def _run(files: list[tuple[Path, str]], pack: Pack, day: dt.date, year: int | None, calendar: Calendar,
+         agency: str | None):
     big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
+    options = {"calendar": calendar, "agency": pack.duty_map.lookup(agency) if agency and pack.duty_map else None}
     if not (big and err.is_terminal):
-        return run_audit(files, pack, day, year, calendar=calendar)
+        return run_audit(files, pack, day, year, **options)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("检查中 / auditing", total=len(files))
-        return run_audit(files, pack, day, year, progress=lambda shown: progress.advance(task), calendar=calendar)
+        return run_audit(files, pack, day, year, progress=lambda shown: progress.advance(task), **options)
 
 
 WORKDAYS_TEXT = {
@@ -268,6 +276,41 @@ def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: Rul
     out.print(f"status: {rule.status}   check: {rule.check or '-'}   kind: {rule.kind or '*'}", markup=False)
     out.print(f"params: {rule.params or {}}", markup=False)
     out.print(f"file: {rule.file}", markup=False)
+
+
+@app.command()
+def duties(
+    agency: Annotated[str | None, typer.Argument(help="单位简称、全称或 id;省略则列出全部 / an agency, or all")] = None,
+    rules: RulesOpt = None,
+    format: Annotated[Format, typer.Option("--format", help="table 或 json")] = Format.table,
+) -> None:
+    """要点分配给单位的公开职责 / the disclosure duties the plan assigns to an agency."""
+    pack = _pack(rules)
+    duty_map = pack.duty_map
+    if duty_map is None:
+        raise _fail(f"规则包没有职责清单 / the pack has no duty map: {pack.root}")
+    ids = list(duty_map.agencies)
+    if agency is not None:
+        found = duty_map.lookup(agency)
+        if found is None:
+            raise _fail(f"未知单位 / unknown agency: {agency}")
+        ids = [found]
+    records = [
+        {"agency": a, "name": duty_map.agencies[a].short, "duty": d.id, "clause": d.clause, "text": d.text,
+         "rec": d.rec, "checked": d.checked, "uncertain": uncertain,
+         "keywords": [["/".join(slot) for slot in group] for group in d.keywords]}
+        for a in ids for d, uncertain in duty_map.duties_of(a)
+    ]
+    if format is Format.json:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{pack.id}: " + ("、".join(duty_map.agencies[a].short for a in ids) if agency else "全部单位"),
+                  title_justify="left")
+    for name in ("单位", "职责", "条款", "要点原文", "清单", "确定"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(r["name"], r["duty"], r["clause"], r["text"], r["rec"], "否" if r["uncertain"] else "是")
+    out.print(table)
 
 
 @app.command()

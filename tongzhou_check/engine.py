@@ -14,6 +14,7 @@ import pandas as pd
 from tongzhou_check import __version__
 from tongzhou_check.checks import CHECKS, Context, Hit, WorkbookData
 from tongzhou_check.checks.waiver import parse_waivers
+from tongzhou_check.dutymap import AgencyMatch, label_value
 from tongzhou_check.layout import Recogniser
 from tongzhou_check.masking import mask
 from tongzhou_check.model import FileResult, Finding, Report, SheetResult, Suppression
@@ -109,7 +110,8 @@ class _FileAudit:
                 common.update(sheet=raw.name, sheet_index=raw.index)
                 base.setdefault("sheet", raw.name)
             zh, en = _render(template, base)
-            yield Finding(severity=rule.severity, message_zh=zh, message_en=en, **common)
+            severity = rule.severity.lowered() if hit.lowered is True else rule.severity
+            yield Finding(severity=severity, message_zh=zh, message_en=en, **common)
             return
         base.update(sheet=sheet.name, kind=sheet.kind.title, headers=_Headers(sheet))
         common.update(sheet=sheet.name, sheet_index=sheet.index)
@@ -119,7 +121,8 @@ class _FileAudit:
             common.update(header=base["header"], column=letter, column_index=index)
         if hit.rows is None:  # sheet-level: the (lower) header row
             zh, en = _render(template, base)
-            yield Finding(severity=rule.severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
+            severity = rule.severity.lowered() if hit.lowered is True else rule.severity
+            yield Finding(severity=severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
             return
         if hit.exempt is not None and hit.exempt.any():
             exempt = hit.exempt.to_numpy(dtype=bool)
@@ -200,7 +203,8 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
         sheet = build_sheet(raw, layout, pack.reading)
         sheets.append(sheet)
         results.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
-    book = WorkbookData(path, error, tuple(sheets), tuple(unrecognised), len(raws))
+    agency = _agency(pack, ctx, sheets, path) if error is None else None
+    book = WorkbookData(path, error, tuple(sheets), tuple(unrecognised), len(raws), agency)
     audit = _FileAudit(pack, shown, file_index)
     findings: list[Finding] = []
     for rule in pack.rules.values():
@@ -209,7 +213,7 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
         check = CHECKS[rule.check]
         if check.scope in ("file", "workbook"):
             for hit in check.run(book, rule, ctx):
-                findings.extend(audit.findings(hit, rule, None))
+                findings.extend(audit.findings(hit, rule, hit.at))
             continue
         for sheet in sheets:
             if rule.kind in (None, sheet.kind.key):
@@ -223,7 +227,23 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
         sheets=tuple(results),
         findings=tuple(findings),
         exempt=tuple(sorted((rule, len(rows)) for rule, rows in audit.exempt.items())),
+        agency=(agency.id, agency.name, agency.source) if agency else None,
     )
+
+
+def _agency(pack: Pack, ctx: Context, sheets: Sequence[SheetData], path: Path) -> AgencyMatch | None:
+    """Whose workbook this is: --agency, a 填报单位 cell or the title rows above a recognised header, the file name."""
+    if pack.duty_map is None:
+        return None
+    cells, titles = [], []
+    for sheet in sheets:
+        for row in sheet.above:
+            value = label_value(row)
+            if value:
+                cells.append(value)
+            else:
+                titles += [text for text in row if text]
+    return pack.duty_map.identify(ctx.agency, cells, titles, path)
 
 
 def pack_calendar(pack: Pack) -> Path | None:
@@ -237,14 +257,15 @@ def today() -> dt.date:
 
 
 def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
-          progress: Callable[[str], None] | None = None, calendar: Calendar | None = None) -> Report:
+          progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
+          agency: str | None = None) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
     The calendar defaults to the library's, with the pack's calendar file (if it names one) added.
     """
     if calendar is None:
         calendar = load_calendar(pack_calendar(pack))
-    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
+    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar, agency=agency)
     recogniser = Recogniser(pack)
     results = []
     for index, (path, shown) in enumerate(files):

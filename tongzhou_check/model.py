@@ -79,6 +79,7 @@ class FileResult:
     sheets: tuple[SheetResult, ...] = ()
     findings: tuple[Finding, ...] = ()
     exempt: tuple[tuple[str, int], ...] = ()
+    agency: tuple[str, str, str] | None = None  # (id, name, where it was found)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.model import Severity
 from tongzhou_check.text import YamlLoader, norm_header, squash
 
@@ -110,6 +111,7 @@ class Pack:
     rules: dict[str, Rule]
     root: str
     calendar: str | None = None
+    duty_map: DutyMap | None = None
 
     def rule(self, name: str) -> Rule | None:
         """A rule by id (`TZ201`) or slug (`comment-window`), case-insensitive for the id."""
@@ -304,8 +306,12 @@ def load_pack(location: Path | str | None = None) -> Pack:
         rules[raw["id"]] = _rule(raw, path, kinds)
         slugs.add(raw["slug"])
 
+    duty_map, duties_path = None, None
+    if doc.get("duties"):
+        duties_path = root / doc["duties"]
+        duty_map = _duty_map(duties_path)
     digest = hashlib.sha256()
-    for path in [manifest, kinds_path, *rule_files]:
+    for path in [manifest, kinds_path, *rule_files, *([duties_path] if duties_path else [])]:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return Pack(
         id=doc["id"],
@@ -318,7 +324,31 @@ def load_pack(location: Path | str | None = None) -> Pack:
         rules=dict(sorted(rules.items())),
         root=str(root),
         calendar=doc.get("calendar"),
+        duty_map=duty_map,
     )
+
+
+def _duty_map(path: Path) -> DutyMap:
+    """duties.yaml: the plan's agencies and the disclosure duties it assigns them (TZ120)."""
+    doc = _read_yaml(path)
+    _validate(doc, _schema("duties.schema.json"), path)
+    agencies = tuple(
+        Agency(a["id"], a["short"], a["full"], tuple(a.get("aliases", ())), tuple(a.get("successors", ())))
+        for a in doc["agencies"]
+    )
+    known = {a.id for a in agencies} | {"*"}
+    duties = []
+    for i, d in enumerate(doc["duties"]):
+        for j, e in enumerate(d["expected"]):
+            if e["agency"] not in known:
+                raise PackError(path, f"$.duties[{i}].expected[{j}].agency", f"unknown agency {e['agency']!r}")
+        duties.append(Duty(
+            id=d["id"], clause=d["clause"], text=d["text"], rec=d["rec"],
+            expected=tuple((e["agency"], bool(e.get("uncertain", False))) for e in d["expected"]),
+            keywords=tuple(tuple(tuple(slot) for slot in group) for group in d["keywords"]),
+            hedged=bool(d.get("hedged", False)), part=d.get("part"),
+        ))
+    return DutyMap(agencies, tuple(duties))
 
 
 def _is_periods(value: Any) -> bool:

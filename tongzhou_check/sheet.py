@@ -29,6 +29,7 @@ class SheetData:
     parsed: dict[str, Parsed]
     continuation: dict[str, pd.Series]  # cells covered by a merged range, below or right of its top-left
     waiver: pd.Series | None  # the 豁免说明 text of each row
+    above: tuple[list[str], ...] = ()  # the rows above the header (titles, 填报单位 …) as display text
 
     @property
     def header_row(self) -> int:
@@ -185,4 +186,5 @@ def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
         parsed=parsed,
         continuation=merged,
         waiver=waiver,
+        above=tuple([display(v) for v in row] for row in raw.rows[: layout.top]),
     )

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from tongzhou_check.checks import condition, date_order, duplicate, periods, personal, structure, values, waiver
+from tongzhou_check.checks import (
+    condition,
+    date_order,
+    duplicate,
+    duty,
+    periods,
+    personal,
+    structure,
+    values,
+    waiver,
+)
 from tongzhou_check.checks.base import Check, Context, Hit, WorkbookData
 
 CHECKS: dict[str, Check] = {
@@ -18,6 +28,8 @@ CHECKS: dict[str, Check] = {
     "condition": Check(condition.condition, "row", condition.PARAMS, condition.columns),
     "deadline": Check(periods.deadline, "row", periods.DEADLINE_PARAMS, periods.deadline_columns),
     "min_window": Check(periods.min_window, "row", periods.WINDOW_PARAMS, periods.window_columns),
+    "plan_duties": Check(duty.plan_duties, "workbook", duty.PARAMS),
+    "agency_unknown": Check(duty.agency_unknown, "file"),
     "personal_info": Check(personal.personal_info, "row", personal.PARAMS),
     "quarterly": Check(periods.quarterly, "sheet", periods.QUARTERLY_PARAMS, periods.quarterly_columns),
 }

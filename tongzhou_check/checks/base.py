@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from tongzhou_check.dutymap import AgencyMatch
 from tongzhou_check.pack import Pack, Rule
 from tongzhou_check.sheet import SheetData
 from tongzhou_check.workbook import RawSheet, ReadError
@@ -29,6 +30,7 @@ class Context:
     as_of: dt.date
     year: int
     calendar: Calendar | None = None
+    agency: str | None = None  # --agency: whose workbooks these are
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class WorkbookData:
     sheets: tuple[SheetData, ...] = ()
     unrecognised: tuple[RawSheet, ...] = ()
     sheet_count: int = 0
+    agency: AgencyMatch | None = None
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,13 @@ class Hit:
     column: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     subject: str | None = None
-    lowered: pd.Series | None = None  # rows whose severity drops one step
+    lowered: pd.Series | bool | None = None  # rows whose severity drops one step (a bool for a sheet-level hit)
     sheet: RawSheet | None = None  # a workbook-level hit about one sheet
     message: str | None = None  # a pack-level message key instead of the rule's own message
     rule: str | None = None  # report under another rule (id or slug), e.g. calendar-not-covered
     clause: str | None = None  # the clause of the rule that needed it, when reported under another rule
-    exempt: pd.Series | None = None  # rows the plan exempts: counted in the summary, not reported
+    exempt: pd.Series | None = None
+    at: SheetData | None = None  # a workbook-level hit reported on this sheet's header row  # rows the plan exempts: counted in the summary, not reported
 
 
 Run = Callable[[Any, Rule, Context], Iterable[Hit]]

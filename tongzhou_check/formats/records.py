@@ -44,6 +44,7 @@ def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
                 "path": f.path,
                 "sha256": f.sha256,
                 "status": f.status,
+                "agency": dict(zip(("id", "name", "from"), f.agency, strict=True)) if f.agency else None,
                 "sheets": [
                     {"name": s.name, "kind": s.kind, "header_row": s.header_row, "rows": s.rows, "hidden": s.hidden}
                     for s in f.sheets
