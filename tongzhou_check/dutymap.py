@@ -1,4 +1,4 @@
-"""The plan's duty map: agencies, which duties apply to each, whose workbook a file is, which duties a catalogue lists."""
+"""The plan's duty map: agencies, the duties of each, whose workbook a file is, which duties a catalogue lists."""
 
 from __future__ import annotations
 

@@ -61,8 +61,8 @@ class Hit:
     message: str | None = None  # a pack-level message key instead of the rule's own message
     rule: str | None = None  # report under another rule (id or slug), e.g. calendar-not-covered
     clause: str | None = None  # the clause of the rule that needed it, when reported under another rule
-    exempt: pd.Series | None = None
-    at: SheetData | None = None  # a workbook-level hit reported on this sheet's header row  # rows the plan exempts: counted in the summary, not reported
+    exempt: pd.Series | None = None  # rows the plan exempts: counted in the summary, not reported
+    at: SheetData | None = None  # a workbook-level hit reported on this sheet's header row
 
 
 Run = Callable[[Any, Rule, Context], Iterable[Hit]]
