@@ -1,0 +1,72 @@
+"""Baselines: fingerprints that survive inserted rows, and suppressing the findings a baseline file records."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path, PurePath
+
+from tongzhou_check.model import Finding, Suppression
+
+BASELINE_VERSION = 1
+
+
+def _base(f: Finding) -> str:
+    """What identifies a finding without its row: rule, file name, sheet, record key, column, subject."""
+    parts = [f.rule, PurePath(f.file).name, f.sheet or "", "\x1f".join(f.key), f.header or "", f.subject or ""]
+    return "\x1e".join(parts)
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """One stable fingerprint per finding, in the same order; exact repeats get an occurrence index."""
+    seen: Counter[str] = Counter()
+    out = []
+    for f in findings:
+        base = _base(f)
+        out.append(hashlib.sha256(f"{base}\x1d{seen[base]}".encode()).hexdigest()[:32])
+        seen[base] += 1
+    return out
+
+
+def write_baseline(findings: Sequence[Finding], path: Path) -> int:
+    """Record the active (unsuppressed) findings; returns how many."""
+    active = [f for f in findings if f.suppressed is None]
+    prints = fingerprints(findings)
+    entries = [
+        {"fingerprint": fp, "rule": f.rule, "file": PurePath(f.file).name, "sheet": f.sheet, "subject": f.subject}
+        for f, fp in zip(findings, prints, strict=True) if f.suppressed is None
+    ]
+    path.write_text(json.dumps({"version": BASELINE_VERSION, "findings": entries}, ensure_ascii=False, indent=2)
+                    + "\n", encoding="utf-8")
+    return len(active)
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read."""
+
+
+def read_baseline(path: Path) -> list[dict]:
+    try:
+        doc = json.loads(path.read_text("utf-8"))
+        entries = doc["findings"]
+        if not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries):
+            raise ValueError("every entry needs a fingerprint")
+        return entries
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BaselineError(f"{path}: not a tzcheck baseline ({exc})") from None
+
+
+def apply_baseline(findings: Sequence[Finding], entries: list[dict]) -> tuple[list[Finding], list[dict]]:
+    """Findings the baseline records become suppressed; returns them and the entries that matched nothing."""
+    recorded = {e["fingerprint"]: e for e in entries}
+    matched: set[str] = set()
+    out = []
+    for f, fp in zip(findings, fingerprints(findings), strict=True):
+        if fp in recorded and f.suppressed is None:
+            f = dataclasses.replace(f, suppressed=Suppression("baseline", "recorded in the baseline"))
+            matched.add(fp)
+        out.append(f)
+    return out, [e for fp, e in recorded.items() if fp not in matched]
