@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from tongzhou_check.model import Finding, Suppression
+from tongzhou_check.model import Finding, Report, Suppression
 
 BASELINE_VERSION = 1
 
@@ -70,3 +70,10 @@ def apply_baseline(findings: Sequence[Finding], entries: list[dict]) -> tuple[li
             matched.add(fp)
         out.append(f)
     return out, [e for fp, e in recorded.items() if fp not in matched]
+
+
+def with_baseline(report: Report, path: Path) -> Report:
+    """The report with the findings the baseline records suppressed, and the baseline's stale entries listed."""
+    findings, unmatched = apply_baseline(report.findings, read_baseline(path))
+    return dataclasses.replace(report, findings=tuple(findings), baseline_file=str(path),
+                               baseline_unmatched=tuple(json.dumps(e, ensure_ascii=False) for e in unmatched))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -16,6 +17,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tongzhou_check import __version__
+from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
+from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
 from tongzhou_check.engine import audit as run_audit
 from tongzhou_check.engine import pack_calendar, today
 from tongzhou_check.explain import catalogue
@@ -23,7 +26,7 @@ from tongzhou_check.explain import explain as explain_rule
 from tongzhou_check.formats import FORMATS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.inputs import NoInput, expand
-from tongzhou_check.model import Severity
+from tongzhou_check.model import Report, Severity
 from tongzhou_check.pack import Pack, PackError, load_pack
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
@@ -36,6 +39,8 @@ app = typer.Typer(
 )
 rules_app = typer.Typer(help="规则包中的规则 / the rules of a pack", invoke_without_command=True)
 app.add_typer(rules_app, name="rules")
+baseline_app = typer.Typer(help="基线:已知问题不再阻断 / baselines of accepted findings", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -90,67 +95,134 @@ def _as_of(text: str | None) -> dt.date:
     return today() if text is None else _date(text)
 
 
-@app.command()
-def audit(
-    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
-    rules: RulesOpt = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at"),
-    ] = None,
-    format: Annotated[Format, typer.Option("--format", help="标准输出的格式 / what goes to stdout")] = "table",
-    output: Annotated[
-        list[Path] | None, typer.Option("--output", "-o", help="另存报告文件,格式按后缀 / also write a report file")
-    ] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="退出码为1的门槛 / threshold for exit 1")] = FailOn.error,
-    lang: LangOpt = Lang.zh,
-    year: Annotated[int | None, typer.Option("--year", help="按年检查的规则所查年份 / audited year")] = None,
-    calendar: CalendarOpt = None,
-    agency: Annotated[
-        str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
-    ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")] = False,
-) -> None:
-    """检查工作簿 / audit workbooks."""
-    pack = _pack(rules)
-    day = _as_of(as_of)
-    official = _calendar(calendar, pack)
-    if agency is not None and (pack.duty_map is None or pack.duty_map.lookup(agency) is None):
-        raise _fail(f"未知单位 / unknown agency: {agency} (tzcheck duties lists them)")
-    for target in output or []:
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at"),
+]
+YearOpt = Annotated[int | None, typer.Option("--year", help="按年检查的规则所查年份 / audited year")]
+AgencyOpt = Annotated[
+    str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
+]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数(默认 CPU 数)/ worker processes")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="配置文件(默认向上查找 tzcheck.toml)/ configuration file")
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")]
+
+
+def _config(path: Path | None) -> Config:
+    try:
+        return load_config(path) if path else find_config()
+    except ConfigError as exc:
+        raise _fail(f"配置无效 / invalid configuration: {exc}") from None
+
+
+def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None, year: int | None,
+            calendar: Path | None, agency: str | None, jobs: int | None, debug: bool,
+            outputs: list[Path] = ()) -> tuple[Report, Pack]:
+    """Everything an audit needs, options over configuration, then the audit itself."""
+    pack = _pack(rules or cfg.resolve("rules"))
+    try:
+        pack = apply_config(pack, cfg)
+    except ConfigError as exc:
+        raise _fail(f"配置无效 / invalid configuration: {exc}") from None
+    day = _as_of(as_of or cfg.get("as_of"))
+    official = _calendar(calendar or cfg.resolve("calendar"), pack)
+    for target in outputs:
         if target.suffix.lower() not in SUFFIXES:
-            raise _fail(f"不支持的报告格式 / unsupported report format: {target} "
-                        f"(supported: {', '.join(SUFFIXES)})")
+            raise _fail(f"不支持的报告格式 / unsupported report format: {target} (supported: {', '.join(SUFFIXES)})")
     try:
         files = expand(paths)
     except NoInput as exc:
         raise _fail(str(exc)) from None
+    agencies = {}
+    for _, shown in files:
+        name = agency or cfg.agency_for(shown) or cfg.get("agency")
+        if name is None:
+            continue
+        found = pack.duty_map.lookup(name) if pack.duty_map else None
+        if found is None:
+            raise _fail(f"未知单位 / unknown agency: {name} (tzcheck duties lists them)")
+        agencies[shown] = found
+    options = {"calendar": official, "agencies": agencies, "jobs": jobs or cfg.get("jobs") or os.cpu_count() or 1}
+    big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
     try:
-        report = _run(files, pack, day, year, official, agency)
+        if not (big and err.is_terminal):
+            return run_audit(files, pack, day, year or cfg.get("year"), **options), pack
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("检查中 / auditing", total=len(files))
+            report = run_audit(files, pack, day, year or cfg.get("year"),
+                               progress=lambda shown: progress.advance(task), **options)
+            return report, pack
     except Exception as exc:
         if debug:
             raise
         raise _fail(f"内部错误 / internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)") from None
+
+
+@app.command()
+def audit(
+    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
+    rules: RulesOpt = None,
+    as_of: AsOfOpt = None,
+    format: Annotated[Format, typer.Option("--format", help="标准输出的格式 / what goes to stdout")] = "table",
+    output: Annotated[
+        list[Path] | None, typer.Option("--output", "-o", help="另存报告文件,格式按后缀 / also write a report file")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="退出码为1的门槛(默认 error)/ threshold for exit 1")
+    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="提示语言(默认 zh)/ message language")] = None,
+    year: YearOpt = None,
+    calendar: CalendarOpt = None,
+    agency: AgencyOpt = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="基线文件:其中的问题不再导致失败 / a baseline file")
+    ] = None,
+    jobs: JobsOpt = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """检查工作簿 / audit workbooks."""
+    cfg = _config(config)
+    report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug, output or [])
+    baseline = baseline or cfg.resolve("baseline")
+    if baseline is not None:
+        try:
+            report = with_baseline(report, baseline)
+        except BaselineError as exc:
+            raise _fail(f"基线文件无效 / invalid baseline: {exc}") from None
+    language = (lang.value if lang else None) or cfg.get("lang", "zh")
     if format.value == "table":
-        render_table(report, lang.value, out)
+        render_table(report, language, out)
     else:
-        sys.stdout.write(FORMATS[format.value](report, lang.value))
+        sys.stdout.write(FORMATS[format.value](report, language))
     for target in output or []:
-        target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, lang.value), encoding="utf-8")
+        target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
+    threshold_name = (fail_on.value if fail_on else None) or cfg.get("fail_on", "error")
     worst = report.worst()
-    threshold = None if fail_on is FailOn.never else Severity[fail_on.value]
+    threshold = None if threshold_name == "never" else Severity[threshold_name]
     raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)
 
 
-def _run(files: list[tuple[Path, str]], pack: Pack, day: dt.date, year: int | None, calendar: Calendar,
-         agency: str | None):
-    big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
-    options = {"calendar": calendar, "agency": pack.duty_map.lookup(agency) if agency and pack.duty_map else None}
-    if not (big and err.is_terminal):
-        return run_audit(files, pack, day, year, **options)
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("检查中 / auditing", total=len(files))
-        return run_audit(files, pack, day, year, progress=lambda shown: progress.advance(task), **options)
+@baseline_app.command("create")
+def baseline_create(
+    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="基线文件 / the baseline file to write")],
+    rules: RulesOpt = None,
+    as_of: AsOfOpt = None,
+    year: YearOpt = None,
+    calendar: CalendarOpt = None,
+    agency: AgencyOpt = None,
+    jobs: JobsOpt = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
+    cfg = _config(config)
+    report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug)
+    count = write_baseline(report.findings, output)
+    err.print(f"已记录 {count} 个问题 / recorded {count} findings: {output}", markup=False)
 
 
 WORKDAYS_TEXT = {

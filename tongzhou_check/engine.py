@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
 from tongzhou_check.layout import Recogniser
 from tongzhou_check.masking import mask
-from tongzhou_check.model import FileResult, Finding, Report, SheetResult, Suppression
+from tongzhou_check.model import FileResult, Finding, Report, RuleDoc, SheetResult, Suppression
 from tongzhou_check.pack import Pack, Rule
 from tongzhou_check.sheet import SheetData, build_sheet
 from tongzhou_check.workbook import ReadError, read_workbook
@@ -256,22 +257,46 @@ def today() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(pack: Pack, ctx: Context) -> None:
+    _WORKER.update(pack=pack, ctx=ctx, recogniser=Recogniser(pack))
+
+
+def _audit_task(task: tuple[int, Path, str, str | None]) -> FileResult:
+    index, path, shown, agency = task
+    ctx = dataclasses.replace(_WORKER["ctx"], agency=agency)
+    return audit_file(path, shown, index, _WORKER["pack"], ctx, _WORKER["recogniser"])
+
+
 def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
           progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
-          agency: str | None = None) -> Report:
+          agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
-    The calendar defaults to the library's, with the pack's calendar file (if it names one) added.
+    The calendar defaults to the library's, with the pack's calendar file (if it names one) added. `agency` is
+    every file's agency, `agencies` a file's (by the path as shown); `jobs` > 1 audits files in worker processes,
+    with the same result as a serial run.
     """
     if calendar is None:
         calendar = load_calendar(pack_calendar(pack))
-    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar, agency=agency)
-    recogniser = Recogniser(pack)
-    results = []
-    for index, (path, shown) in enumerate(files):
-        results.append(audit_file(path, shown, index, pack, ctx, recogniser))
-        if progress:
-            progress(shown)
+    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
+    tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
+    results: list[FileResult] = []
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_start_worker,
+                                 initargs=(pack, ctx)) as pool:
+            for result in pool.map(_audit_task, tasks):
+                results.append(result)
+                if progress:
+                    progress(result.path)
+    else:
+        _start_worker(pack, ctx)
+        for task in tasks:
+            results.append(_audit_task(task))
+            if progress:
+                progress(task[2])
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
     return Report(
         tool_version=__version__,
@@ -284,4 +309,9 @@ def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: i
         as_of=as_of.isoformat(),
         files=tuple(results),
         findings=tuple(findings),
+        rule_docs=tuple(
+            RuleDoc(r.id, r.slug, r.severity, r.clause, r.quote, r.title["zh"], r.title["en"],
+                    r.description["zh"], r.description["en"])
+            for r in pack.rules.values()
+        ),
     )

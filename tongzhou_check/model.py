@@ -83,6 +83,27 @@ class FileResult:
 
 
 @dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation as the report carries it, for formats that describe their rules (SARIF)."""
+
+    id: str
+    slug: str
+    severity: Severity
+    clause: str
+    quote: str
+    title_zh: str
+    title_en: str
+    description_zh: str
+    description_en: str
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def description(self, lang: str) -> str:
+        return self.description_en if lang == "en" else self.description_zh
+
+
+@dataclass(frozen=True)
 class Report:
     tool_version: str
     pack_id: str
@@ -94,6 +115,9 @@ class Report:
     as_of: str
     files: tuple[FileResult, ...]
     findings: tuple[Finding, ...] = field(default=())
+    baseline_file: str | None = None
+    baseline_unmatched: tuple[str, ...] = ()  # baseline entries (JSON) that match no finding any more
+    rule_docs: tuple[RuleDoc, ...] = ()  # every rule of the pack audited with, in id order
 
     def summary(self) -> dict:
         active = [f for f in self.findings if f.suppressed is None]
@@ -110,6 +134,7 @@ class Report:
             "warnings": by_sev[Severity.warning],
             "info": by_sev[Severity.info],
             "suppressed": len(self.findings) - len(active),
+            "baselined": sum(1 for f in self.findings if f.suppressed and f.suppressed.by == "baseline"),
             "exempt": dict(sorted(exempt.items())),
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tongzhou_check.model import Finding, Report
@@ -54,4 +55,8 @@ def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
         ],
         "findings": [finding_record(f, lang) for f in report.findings],
         "summary": report.summary(),
+        "baseline": {
+            "file": report.baseline_file,
+            "unmatched": [json.loads(e) for e in report.baseline_unmatched],
+        } if report.baseline_file else None,
     }
