@@ -11,6 +11,7 @@ from helpers import AS_OF, audit_json, cli, write_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tongzhou_check.formats import FORMATS, SUFFIXES
 from tongzhou_check.masking import mask
 from tongzhou_check.privacy import detect, is_resident_id, mask_id
 
@@ -152,17 +153,24 @@ def test_findings_exemptions_and_insufficient_masking(tmp_path: Path) -> None:
 def test_no_raw_value_in_any_output_format(tmp_path: Path) -> None:
     path = _publication(tmp_path)
     raw = [ID_X, ID_3, "13812345678", "1101051949****002X", ID_X[6:14]]
-    outputs = []
-    for fmt in ("table", "json"):
+    outputs = {}
+    for fmt in FORMATS:
         for lang in ("zh", "en"):
-            outputs.append(cli("audit", str(path), "--as-of", AS_OF, "--format", fmt, "--lang", lang)[1])
-    report_file = tmp_path / "report.json"
-    cli("audit", str(path), "--as-of", AS_OF, "--output", str(report_file), "--output", str(tmp_path / "r.txt"))
-    outputs += [report_file.read_text("utf-8"), (tmp_path / "r.txt").read_text("utf-8")]
-    assert json.loads(outputs[2])["findings"]  # something was found and written
-    for text in outputs:
+            outputs[fmt, lang] = cli("audit", str(path), "--as-of", AS_OF, "--format", fmt, "--lang", lang)[1]
+    files = [tmp_path / f"report{suffix}" for suffix in SUFFIXES]
+    cli("audit", str(path), "--as-of", AS_OF, *(arg for file in files for arg in ("--output", str(file))))
+    outputs.update({file.name: file.read_text("utf-8") for file in files})
+    assert json.loads(outputs["json", "zh"])["findings"]  # something was found and written
+    assert all("TZ402" in text for text in outputs.values())  # ... by every format
+    for key in [("sarif", "zh"), ("sarif", "en"), "report.sarif"]:
+        # SARIF quotes the rule docs, whose TZ402 description shows 1101051949****002X as an example of
+        # insufficient masking; the docs come from the pack, not the workbook
+        doc = json.loads(outputs[key])
+        assert doc["runs"][0]["tool"]["driver"].pop("rules")
+        outputs[key] = json.dumps(doc, ensure_ascii=False)
+    for text in outputs.values():
         for value in raw:
-            assert value not in text
+            assert value not in text and value not in text.replace("\\", "")  # Markdown escapes `*` as `\*`
 
 
 def test_explain_tz402_lists_what_is_and_is_not_detected() -> None:

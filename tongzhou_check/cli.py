@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -193,13 +194,14 @@ def audit(
         except BaselineError as exc:
             raise _fail(f"基线文件无效 / invalid baseline: {exc}") from None
     language = (lang.value if lang else None) or cfg.get("lang", "zh")
+    threshold_name = (fail_on.value if fail_on else None) or cfg.get("fail_on", "error")
+    report = dataclasses.replace(report, fail_on=threshold_name)
     if format.value == "table":
         render_table(report, language, out)
     else:
         sys.stdout.write(FORMATS[format.value](report, language))
     for target in output or []:
         target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
-    threshold_name = (fail_on.value if fail_on else None) or cfg.get("fail_on", "error")
     worst = report.worst()
     threshold = None if threshold_name == "never" else Severity[threshold_name]
     raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)

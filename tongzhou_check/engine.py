@@ -176,7 +176,7 @@ def _waive(findings: list[Finding], sheets: Sequence[SheetData], pack: Pack) -> 
     for f in findings:
         reason = granted.get(f.sheet or "", {}).get(f.row or -1, {}).get(f.rule)
         if reason is not None and pack.rules[f.rule].check != "waiver":
-            f = Finding(**{**f.__dict__, "suppressed": Suppression("waiver", reason)})
+            f = dataclasses.replace(f, suppressed=Suppression("waiver", mask(reason) or ""))
         out.append(f)
     return out
 

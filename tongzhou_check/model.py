@@ -115,6 +115,7 @@ class Report:
     as_of: str
     files: tuple[FileResult, ...]
     findings: tuple[Finding, ...] = field(default=())
+    fail_on: str = "error"  # the gate's threshold (error | warning | never), for formats that show pass/fail
     baseline_file: str | None = None
     baseline_unmatched: tuple[str, ...] = ()  # baseline entries (JSON) that match no finding any more
     rule_docs: tuple[RuleDoc, ...] = ()  # every rule of the pack audited with, in id order

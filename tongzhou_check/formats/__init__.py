@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tongzhou_check.formats import json_format, table
+from tongzhou_check.formats import github, json_format, junit, markdown, sarif, table
 from tongzhou_check.model import Report
 
 Writer = Callable[[Report, str], str]
@@ -12,5 +12,9 @@ Writer = Callable[[Report, str], str]
 FORMATS: dict[str, Writer] = {
     "json": json_format.render,
     "table": table.render_text,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "markdown": markdown.render,
 }
-SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table"}
+SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}

@@ -1,0 +1,109 @@
+"""`--format junit`: JUnit XML (the Apache Ant schema) — a suite per file, a test case per rule and sheet.
+
+A test case fails when it holds an active finding at or above the fail-on threshold; a case whose findings are
+all suppressed is skipped; a file without findings gets one passing case, "audit". Every finding of the file
+is also listed in the suite's system-out, so warnings below the threshold are not lost.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from itertools import groupby
+from typing import Any
+
+from tongzhou_check.formats.records import as_records
+from tongzhou_check.masking import mask
+from tongzhou_check.model import Finding, Report, Severity
+
+TEXT = {
+    "zh": {"file_level": "整个文件", "waived": "已豁免", "baselined": "已纳入基线", "count": "{n} 个问题",
+           Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"},
+    "en": {"file_level": "whole file", "waived": "waived", "baselined": "baselined", "count": "{n} findings",
+           Severity.error: "error", Severity.warning: "warning", Severity.info: "info"},
+}
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 document may hold these
+THRESHOLDS = {"error": Severity.error, "warning": Severity.warning, "info": Severity.info, "never": None}
+
+
+def _xml(text: str) -> str:
+    """Text an XML 1.0 document can hold: a control character a cell may carry becomes U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _line(f: Finding, record: dict[str, Any], lang: str) -> str:
+    text = TEXT[lang]
+    where = f"{record['sheet']}!{record['cell']}" if record["cell"] else (record["sheet"] or text["file_level"])
+    line = f"{where}: {record['message']}"
+    if f.suppressed:
+        label = text["baselined"] if f.suppressed.by == "baseline" else text["waived"]
+        line += f" ({label}: {mask(f.suppressed.reason)})"
+    return _xml(line)
+
+
+def _testcase(suite: ET.Element, group: list[tuple[Finding, dict[str, Any]]], path: str, lang: str,
+              threshold: Severity | None, titles: dict[str, str]) -> tuple[bool, bool]:
+    """One test case for a rule on a sheet; returns (failed, skipped)."""
+    first = group[0][0]
+    name = _xml(f"{first.rule} {first.name}" + (f" · {first.sheet}" if first.sheet else ""))
+    case = ET.SubElement(suite, "testcase", name=name, classname=path, time="0")
+    active = [f for f, _ in group if f.suppressed is None]
+    failing = threshold is not None and any(f.severity >= threshold for f in active)
+    lines = "\n".join(_line(f, r, lang) for f, r in group)
+    if failing:
+        message = f"{titles.get(first.rule, first.name)}: {TEXT[lang]['count'].format(n=len(active))}"
+        ET.SubElement(case, "failure", message=message, type=first.rule).text = lines + "\n"
+        return True, False
+    if not active:
+        baselined = all(f.suppressed is not None and f.suppressed.by == "baseline" for f, _ in group)
+        message = TEXT[lang]["baselined" if baselined else "waived"]
+        ET.SubElement(case, "skipped", message=message).text = lines + "\n"
+        return False, True
+    return False, False
+
+
+def render_with(report: Report, lang: str, fail_on: str) -> str:
+    """The JUnit document with test cases failing at `fail_on` ("error", "warning" or "never")."""
+    threshold = THRESHOLDS[fail_on]
+    records = as_records(report, lang)
+    titles = {doc.id: doc.title(lang) for doc in report.rule_docs}
+    pairs = list(zip(report.findings, records["findings"], strict=True))
+    by_file = {index: list(g) for index, g in groupby(pairs, key=lambda p: p[0].file_index)}
+    root = ET.Element("testsuites")
+    for index, file in enumerate(records["files"]):
+        path = _xml(file["path"])
+        suite = ET.SubElement(root, "testsuite", name=path, package=path, id=str(index),
+                              timestamp=f"{records['as_of']}T00:00:00", hostname="localhost")
+        properties = ET.SubElement(suite, "properties")
+        for key, value in (("as_of", records["as_of"]), ("status", file["status"]), ("sha256", file["sha256"]),
+                           ("rule_pack", f"{records['rule_pack']['id']} {records['rule_pack']['version']}"),
+                           ("tool", f"{records['tool']['name']} {records['tool']['version']}"),
+                           ("fail_on", fail_on)):
+            ET.SubElement(properties, "property", name=key, value=value)
+        findings = by_file.get(index, [])
+        grouped: dict[tuple[int, str | None, str], list[tuple[Finding, dict[str, Any]]]] = {}
+        for pair in findings:  # findings run by row, so a rule's findings on a sheet are gathered, not adjacent
+            grouped.setdefault((pair[0].sheet_index, pair[0].sheet, pair[0].rule), []).append(pair)
+        cases = [grouped[key] for key in sorted(grouped, key=lambda k: (k[0], k[2]))]
+        tests = failures = skipped = 0
+        for group in cases:
+            failed, skip = _testcase(suite, group, path, lang, threshold, titles)
+            tests, failures, skipped = tests + 1, failures + failed, skipped + skip
+        if not cases:
+            ET.SubElement(suite, "testcase", name="audit", classname=path, time="0")
+            tests = 1
+        out = [f"{f.rule} {f.name} [{TEXT[lang][f.severity]}] {_line(f, r, lang)}" for f, r in findings]
+        ET.SubElement(suite, "system-out").text = "\n".join(out) + "\n" if out else ""
+        ET.SubElement(suite, "system-err").text = ""
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", str(skipped))
+        suite.set("time", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def render(report: Report, lang: str) -> str:
+    """Test cases fail at the audit's --fail-on threshold (the report carries it)."""
+    return render_with(report, lang, report.fail_on)

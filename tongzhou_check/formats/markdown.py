@@ -1,0 +1,74 @@
+"""`--format markdown`: a report to paste into a pull-request comment — summary, then a table per file and sheet."""
+
+from __future__ import annotations
+
+import re
+from itertools import groupby
+from typing import Any
+
+from tongzhou_check.formats.records import as_records
+from tongzhou_check.formats.table import LABELS
+from tongzhou_check.masking import mask
+from tongzhou_check.model import Finding, Report
+
+TEXT = {
+    "zh": {"title": "tzcheck 检查报告", "headers": ("位置", "规则", "级别", "条款", "问题"),
+           "context": "检查基准日 {as_of} · 规则包 {pack} {version} · tzcheck {tool}",
+           "baselined": "已豁免(基线)", "reason": "豁免理由:{reason}"},
+    "en": {"title": "tzcheck audit report", "headers": ("Cell", "Rule", "Severity", "Clause", "Problem"),
+           "context": "As of {as_of} · rule pack {pack} {version} · tzcheck {tool}",
+           "baselined": "waived (baseline)", "reason": "waived: {reason}"},
+}
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")  # Markdown punctuation that could format or split a cell
+
+
+def cell(text: str) -> str:
+    """Text safe inside a table cell: punctuation escaped, line breaks as <br>."""
+    escaped = _SPECIAL.sub(r"\\\1", text.strip())
+    return re.sub(r"\r\n|\r|\n", "<br>", escaped)
+
+
+def code(text: str) -> str:
+    """A code span that survives backticks in the text."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _row(f: Finding, record: dict[str, Any], lang: str) -> str:
+    labels, text = LABELS[lang], TEXT[lang]
+    where = f"{record['sheet']}!{record['cell']}" if record["cell"] else (record["sheet"] or labels["file_level"])
+    severity, problem = labels[f.severity], record["message"]
+    if f.suppressed:
+        severity = text["baselined"] if f.suppressed.by == "baseline" else labels["waived"]
+        problem += "(" + text["reason"].format(reason=mask(f.suppressed.reason)) + ")"
+    fields = (where, f"{f.rule} {f.name}", severity, record["clause"], problem)
+    return "| " + " | ".join(cell(value) for value in fields) + " |"
+
+
+def render(report: Report, lang: str) -> str:
+    labels, text = LABELS[lang], TEXT[lang]
+    records = as_records(report, lang)
+    pack = records["rule_pack"]
+    lines = [
+        f"## {text['title']}",
+        "",
+        text["context"].format(as_of=records["as_of"], pack=pack["id"], version=pack["version"],
+                               tool=records["tool"]["version"]),
+        "",
+        f"**{labels['summary'].format(**records['summary'])}**",
+    ]
+    pairs = list(zip(report.findings, records["findings"], strict=True))
+    by_file = {index: list(group) for index, group in groupby(pairs, key=lambda p: p[0].file_index)}
+    for index, file in enumerate(records["files"]):
+        status = f"({labels['unreadable']})" if file["status"] == "unreadable" else ""
+        lines += ["", f"### {labels['file']}:{code(file['path'])}{status}"]
+        findings = by_file.get(index, [])
+        if not findings:
+            lines += ["", labels["no_findings"]]
+            continue
+        for sheet, group in groupby(findings, key=lambda p: p[0].sheet):
+            lines += ["", f"#### {cell(sheet) if sheet else labels['file_level']}", "",
+                      "| " + " | ".join(text["headers"]) + " |", "|" + " --- |" * len(text["headers"])]
+            lines += [_row(f, record, lang) for f, record in group]
+    return "\n".join(lines) + "\n"

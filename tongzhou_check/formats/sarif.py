@@ -1,0 +1,114 @@
+"""`--format sarif`: SARIF 2.1.0 for code-scanning tools — one run, the pack's rules, one result per finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from tongzhou_check.baseline import fingerprints
+from tongzhou_check.formats.records import as_records
+from tongzhou_check.masking import mask
+from tongzhou_check.model import Finding, Report, RuleDoc, Severity
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "tzcheck/v1"
+LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
+SUPPRESSION_KINDS = {"baseline": "external", "waiver": "inSource"}
+CLAUSE = {"zh": "条款", "en": "Clause"}
+LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A workbook path as a SARIF URI: relative paths against %SRCROOT%, absolute ones as file: URIs.
+
+    Paths are percent-encoded (RFC 3986 allows no raw CJK); an absolute URI must not carry a uriBaseId.
+    """
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": SRCROOT}
+
+
+def _help(clause: str, quote_text: str, lang: str) -> str:
+    return f"{CLAUSE[lang]} {clause}:“{quote_text}”" if quote_text else f"{CLAUSE[lang]} {clause}"
+
+
+def _descriptor(doc: RuleDoc, lang: str) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "name": doc.slug,
+        "shortDescription": {"text": doc.title(lang)},
+        "fullDescription": {"text": doc.description(lang) or doc.title(lang)},
+        "help": {"text": _help(doc.clause, doc.quote, lang)},
+        "defaultConfiguration": {"level": LEVELS[doc.severity]},
+        "properties": {"clause": doc.clause},
+    }
+
+
+def _rules(report: Report, lang: str) -> list[dict[str, Any]]:
+    """The report's rule docs, then (for a report built without them) a bare descriptor per unknown rule."""
+    rules = [_descriptor(doc, lang) for doc in report.rule_docs]
+    known = {r["id"] for r in rules}
+    for f in report.findings:
+        if f.rule not in known:
+            known.add(f.rule)
+            rules.append({"id": f.rule, "name": f.name, "shortDescription": {"text": f.name},
+                          "defaultConfiguration": {"level": LEVELS[f.severity]}, "properties": {"clause": f.clause}})
+    return rules
+
+
+def _where(record: dict[str, Any]) -> str | None:
+    if record["sheet"] is None:
+        return None
+    return f"{record['sheet']}!{record['cell']}" if record["cell"] else record["sheet"]
+
+
+def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: int, artifact: int) -> dict[str, Any]:
+    where = _where(record)
+    location: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {**artifact_location(record["file"]), "index": artifact},
+            "region": {"startLine": record["row"] or 1},
+        }
+    }
+    if where:
+        location["logicalLocations"] = [{"name": where, "kind": "element"}]
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[f.severity],
+        "message": {"text": f"{where}: {record['message']}" if where else record["message"]},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+        "properties": {k: record[k] for k in ("sheet", "cell", "header", "subject", "evidence", "clause")
+                       if record[k] is not None},
+    }
+    if f.suppressed:
+        result["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(f.suppressed.by, "external"),
+                                   "justification": mask(f.suppressed.reason) or ""}]
+    return result
+
+
+def render(report: Report, lang: str) -> str:
+    records = as_records(report, lang)
+    rules = _rules(report, lang)
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    artifact_index = {f["path"]: i for i, f in enumerate(records["files"])}
+    results = [
+        _result(f, record, fp, rule_index[f.rule], artifact_index.get(f.file, f.file_index))
+        for f, record, fp in zip(report.findings, records["findings"], fingerprints(report.findings), strict=True)
+    ]
+    run = {
+        "tool": {"driver": {"name": records["tool"]["name"], "version": records["tool"]["version"], "rules": rules}},
+        "artifacts": [
+            {"location": artifact_location(f["path"]), "hashes": {"sha-256": f["sha256"]}}
+            for f in records["files"]
+        ],
+        "language": LANGUAGES.get(lang, "zh-CN"),
+        "results": results,
+        "properties": {"as_of": records["as_of"], "rule_pack": records["rule_pack"], "summary": records["summary"]},
+    }
+    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
