@@ -11,7 +11,6 @@ import pandas as pd
 from tongzhou_check.text import squash
 
 SOURCES = ("option", "cell", "title", "filename")
-LABELS = ("填报单位", "报送单位")
 
 
 @dataclass(frozen=True)
@@ -131,12 +130,13 @@ class DutyMap:
         return covered
 
 
-def label_value(row: list[str]) -> str | None:
+def label_value(row: list[str], labels: tuple[str, ...]) -> str | None:
     """The agency written after a 填报单位/报送单位 label: after the colon, or in the next non-empty cell."""
     for i, cell in enumerate(row):
         text = squash(cell)
-        if text.startswith(LABELS):
-            value = text[4:].lstrip(":")
+        label = next((lb for lb in labels if text.startswith(lb)), None)
+        if label is not None:
+            value = text[len(label) :].lstrip(":")
             if value:
                 return value
             return next((squash(c) for c in row[i + 1 :] if squash(c)), None)

@@ -239,7 +239,7 @@ def _agency(pack: Pack, ctx: Context, sheets: Sequence[SheetData], path: Path) -
     cells, titles = [], []
     for sheet in sheets:
         for row in sheet.above:
-            value = label_value(row)
+            value = label_value(row, pack.reading.agency_labels)
             if value:
                 cells.append(value)
             else:

@@ -72,6 +72,7 @@ class Reading:
     channel_ticked: tuple[str, ...]
     channel_unticked: tuple[str, ...]
     waiver_headers: tuple[str, ...]
+    agency_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,7 @@ def _reading(raw: dict) -> Reading:
         channel_ticked=tuple(raw["channel_ticked"]),
         channel_unticked=tuple(raw["channel_unticked"]),
         waiver_headers=(waiver["header"], *waiver.get("aliases", ())),
+        agency_labels=tuple(raw.get("agency_labels", ())),
     )
 
 
