@@ -10,7 +10,6 @@ import pandas as pd
 
 from tongzhou_check.text import squash
 
-SOURCES = ("option", "cell", "title", "filename")
 
 
 @dataclass(frozen=True)
