@@ -11,7 +11,6 @@ import pandas as pd
 from tongzhou_check.text import squash
 
 
-
 @dataclass(frozen=True)
 class Agency:
     id: str
