@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +19,10 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tongzhou_check import __version__
+from tongzhou_check.appendix import SUFFIXES as APPENDIX_SUFFIXES
+from tongzhou_check.appendix import write as write_appendix
+from tongzhou_check.appendix.markdown import render as render_markdown
+from tongzhou_check.appendix.tables import build as build_appendix
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
 from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
 from tongzhou_check.engine import audit as run_audit
@@ -120,7 +125,8 @@ def _config(path: Path | None) -> Config:
 
 def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None, year: int | None,
             calendar: Path | None, agency: str | None, jobs: int | None, debug: bool,
-            outputs: list[Path] = ()) -> tuple[Report, Pack]:
+            outputs: list[Path] = (), appendix: bool = False,
+            suffixes: Sequence[str] = SUFFIXES) -> tuple[Report, Pack]:
     """Everything an audit needs, options over configuration, then the audit itself."""
     pack = _pack(rules or cfg.resolve("rules"))
     try:
@@ -130,12 +136,16 @@ def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None
     day = _as_of(as_of or cfg.get("as_of"))
     official = _calendar(calendar or cfg.resolve("calendar"), pack)
     for target in outputs:
-        if target.suffix.lower() not in SUFFIXES:
-            raise _fail(f"不支持的报告格式 / unsupported report format: {target} (supported: {', '.join(SUFFIXES)})")
+        if target.suffix.lower() not in suffixes:
+            raise _fail(f"不支持的报告格式 / unsupported report format: {target} (supported: {', '.join(suffixes)})")
     try:
         files = expand(paths)
     except NoInput as exc:
         raise _fail(str(exc)) from None
+    inputs = {path.resolve() for path, _ in files}
+    for target in outputs:
+        if target.resolve() in inputs:
+            raise _fail(f"报告文件不能覆盖被检查的工作簿 / the report would overwrite an input workbook: {target}")
     agencies = {}
     for _, shown in files:
         name = agency or cfg.agency_for(shown) or cfg.get("agency")
@@ -145,7 +155,8 @@ def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None
         if found is None:
             raise _fail(f"未知单位 / unknown agency: {name} (tzcheck duties lists them)")
         agencies[shown] = found
-    options = {"calendar": official, "agencies": agencies, "jobs": jobs or cfg.get("jobs") or os.cpu_count() or 1}
+    options = {"calendar": official, "agencies": agencies, "jobs": jobs or cfg.get("jobs") or os.cpu_count() or 1,
+               "appendix": appendix}
     big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
     try:
         if not (big and err.is_terminal):
@@ -205,6 +216,54 @@ def audit(
     worst = report.worst()
     threshold = None if threshold_name == "never" else Severity[threshold_name]
     raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)
+
+
+class TableFormat(StrEnum):
+    f2021 = "2021"
+    f2019 = "2019"
+
+
+@app.command()
+def report(
+    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
+    output: Annotated[
+        list[Path] | None,
+        typer.Option("--output", "-o", help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="报告年度(默认 --as-of 所在年度,否则上一年度)/ the report's year")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="统计与判断期限的日期(默认该年度12月31日)/ default: 31 December")
+    ] = None,
+    table_format: Annotated[
+        TableFormat, typer.Option("--table-format", help="附表3格式:2021(国办公开办函〔2021〕30号)或 2019 试行格式")
+    ] = TableFormat.f2021,
+    rules: RulesOpt = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="附件语言(默认 zh)/ language")] = None,
+    calendar: CalendarOpt = None,
+    agency: AgencyOpt = None,
+    jobs: JobsOpt = None,
+    config: ConfigOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """年度报告附件:合规概况、规则执行、依申请公开(表三)、重点领域、职责落实 / the annual-report appendix."""
+    cfg = _config(config)
+    pinned = as_of or cfg.get("as_of")
+    year = year or (_date(pinned).year if pinned else today().year - 1)
+    day = pinned or dt.date(year, 12, 31).isoformat()
+    audited, pack = _report(paths, cfg, rules, day, year, calendar, agency, jobs, debug, output or [],
+                            appendix=True, suffixes=APPENDIX_SUFFIXES)
+    language = (lang.value if lang else None) or cfg.get("lang", "zh")
+    appendix = build_appendix(audited, pack, year, table_format.value, language)
+    if not output:
+        sys.stdout.write(render_markdown(appendix))
+    for target in output or []:
+        try:
+            write_appendix(appendix, target)
+        except OSError as exc:
+            raise _fail(f"无法写入 / cannot write {target}: {exc.strerror or exc}") from None
+        err.print(f"已写入 / written: {target}", markup=False)
 
 
 @baseline_app.command("create")

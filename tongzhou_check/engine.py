@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from tongzhou_check import __version__
+from tongzhou_check.appendix.facts import collect
 from tongzhou_check.checks import CHECKS, Context, Hit, WorkbookData
 from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
@@ -229,6 +230,7 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
         findings=tuple(findings),
         exempt=tuple(sorted((rule, len(rows)) for rule, rows in audit.exempt.items())),
         agency=(agency.id, agency.name, agency.source) if agency else None,
+        facts=collect(book, ctx.year, ctx.as_of) if ctx.appendix and error is None else None,
     )
 
 
@@ -272,16 +274,17 @@ def _audit_task(task: tuple[int, Path, str, str | None]) -> FileResult:
 
 def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
           progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
-          agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1) -> Report:
+          agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1,
+          appendix: bool = False) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
     The calendar defaults to the library's, with the pack's calendar file (if it names one) added. `agency` is
     every file's agency, `agencies` a file's (by the path as shown); `jobs` > 1 audits files in worker processes,
-    with the same result as a serial run.
+    with the same result as a serial run. `appendix` also collects each file's facts for the annual appendix.
     """
     if calendar is None:
         calendar = load_calendar(pack_calendar(pack))
-    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
+    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar, appendix=appendix)
     tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
     results: list[FileResult] = []
     if jobs > 1 and len(tasks) > 1:

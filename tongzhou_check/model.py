@@ -72,6 +72,26 @@ class SheetResult:
 
 
 @dataclass(frozen=True)
+class Unplaced:
+    """Applications the appendix's Table 三 cannot place: where (None: the whole sheet), why, the cell's text."""
+
+    sheet: str
+    cell: str | None
+    reason: str  # applicant_type | received | outcome
+    value: str = ""  # masked
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the annual appendix counts in one workbook; collected only when a report asks for it."""
+
+    applications: tuple[tuple[str, str, int], ...] = ()  # (Table 三 row, applicant type, count)
+    unplaced: tuple[Unplaced, ...] = ()
+    areas: tuple[tuple[str, str, int], ...] = ()  # (重点领域, catalogue | publication, count)
+
+
+@dataclass(frozen=True)
 class FileResult:
     path: str
     sha256: str
@@ -80,6 +100,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     exempt: tuple[tuple[str, int], ...] = ()
     agency: tuple[str, str, str] | None = None  # (id, name, where it was found)
+    facts: Facts | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Context:
     year: int
     calendar: Calendar | None = None
     agency: str | None = None  # --agency: whose workbooks these are
+    appendix: bool = False  # also collect the facts the annual appendix counts (tzcheck report)
 
 
 @dataclass(frozen=True)

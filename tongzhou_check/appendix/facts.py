@@ -1,0 +1,103 @@
+"""What the appendix counts in one workbook: applications by Table 三 row and applicant, records by 重点领域."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from tongzhou_check.checks.base import WorkbookData
+from tongzhou_check.masking import mask
+from tongzhou_check.model import Facts, Unplaced
+from tongzhou_check.sheet import SheetData
+from tongzhou_check.text import squash
+
+NEW, CARRIED, OPEN = "new", "carried", "open"  # 一、本年新收 · 二、上年结转 · 四、结转下年度继续办理
+
+
+def collect(book: WorkbookData, year: int, as_of: dt.date) -> Facts:
+    """The facts of one workbook for the year's appendix, counting up to the year's end or as-of, if earlier."""
+    start = pd.Timestamp(year, 1, 1)
+    end = min(pd.Timestamp(year, 12, 31), pd.Timestamp(as_of))
+    counts: list[pd.DataFrame] = []
+    unplaced: list[Unplaced] = []
+    areas: list[pd.DataFrame] = []
+    for sheet in book.sheets:
+        if sheet.kind.key == "application":
+            frames, missed = _applications(sheet, start, end)
+            counts += frames
+            unplaced += missed
+        elif sheet.kind.key == "catalogue":
+            areas.append(_areas(sheet, pd.Series(True, index=sheet.rows), "catalogue"))
+        elif sheet.kind.key == "publication":
+            published = _dates(sheet, "published")
+            areas.append(_areas(sheet, published.between(start, end), "publication"))
+    return Facts(applications=_tally(counts), unplaced=tuple(unplaced), areas=_tally(areas))
+
+
+def _dates(sheet: SheetData, key: str) -> pd.Series:
+    if key not in sheet.columns:
+        return pd.Series(pd.NaT, index=sheet.rows, dtype="datetime64[ns]")
+    return pd.to_datetime(sheet.values(key), errors="coerce")
+
+
+Counts = list[pd.DataFrame]  # (row, type) records, tallied once per workbook
+
+
+def _applications(sheet: SheetData, start: pd.Timestamp, end: pd.Timestamp) -> tuple[Counts, list[Unplaced]]:
+    """Rows 一, 二, 四 and the outcome of each application replied by the end, by applicant type.
+
+    一+二 = 三(七)+四 holds by construction for every placed application: one counted in 一 or 二 is either replied
+    by the end (an outcome row) or not (四). Those that cannot be placed are listed, never dropped silently.
+    """
+    received, replied = _dates(sheet, "received"), _dates(sheet, "replied")
+    new = received.between(start, end)
+    carried = (received < start) & ~(replied < start)
+    counted = new | carried
+    done = counted & (replied <= end)
+    unplaced = _listed(sheet, "received", received.isna() & ~(replied < start))  # may belong to the year
+    if "applicant_type" not in sheet.columns:
+        return [], unplaced + _whole(sheet, "applicant_type", counted)
+    applicant = sheet.values("applicant_type")
+    unplaced += _listed(sheet, "applicant_type", counted & applicant.isna())
+    frames = [pd.DataFrame({"row": row, "type": applicant[rows & applicant.notna()]})
+              for row, rows in ((NEW, new), (CARRIED, carried), (OPEN, counted & ~done))]
+    placed = done & applicant.notna()
+    if "outcome" not in sheet.columns:
+        return frames, unplaced + _whole(sheet, "outcome", placed)
+    outcome = sheet.values("outcome")
+    unplaced += _listed(sheet, "outcome", placed & outcome.isna())
+    known = placed & outcome.notna()
+    return [*frames, pd.DataFrame({"row": outcome[known], "type": applicant[known]})], unplaced
+
+
+def _listed(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
+    where = sheet.rows[rows.to_numpy(dtype=bool)]
+    if where.empty:
+        return []
+    letter, _ = sheet.letter(key)
+    texts = sheet.text(key, where) if key in sheet.columns else pd.Series("", index=where)
+    return [Unplaced(sheet.name, f"{letter}{row}" if letter else None, key, mask(str(text)) or "")
+            for row, text in zip(where, texts, strict=True)]
+
+
+def _whole(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
+    """A sheet without the column: one entry for all the applications it leaves unplaced."""
+    count = int(rows.sum())
+    return [Unplaced(sheet.name, None, key, count=count)] if count else []
+
+
+def _areas(sheet: SheetData, rows: pd.Series, what: str) -> pd.DataFrame:
+    if "key_area" in sheet.columns:
+        area = sheet.values("key_area").fillna("").astype(str).map(squash)
+    else:
+        area = pd.Series("", index=sheet.rows)
+    return pd.DataFrame({"row": area[rows.to_numpy(dtype=bool)], "type": what})
+
+
+def _tally(frames: list[pd.DataFrame]) -> tuple[tuple[str, str, int], ...]:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return ()
+    sizes = pd.concat(frames).groupby(["row", "type"], sort=True).size()
+    return tuple((str(row), str(kind), int(n)) for (row, kind), n in sizes.items())

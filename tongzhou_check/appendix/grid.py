@@ -1,0 +1,99 @@
+"""A table as the appendix writers see it: a grid of cells with merged ranges, column formats, notes, a chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Value = str | int | float | None
+ColumnFormat = Literal["text", "int", "percent"]
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range of the grid, 0-based and inclusive; its text is the grid cell at (top, left)."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of one numeric column of the body against a label column (0-based column indexes)."""
+
+    title: str
+    label_column: int
+    value_column: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """One appendix table.
+
+    `grid` holds the header rows, then the body rows, all of the same width; a cell covered by a merge (other than
+    its top-left) is None. Text cells may come from agency workbooks (already masked): writers must keep them text
+    (never a formula in xlsx, always escaped in HTML and Markdown). A percent is a float between 0 and 1.
+    """
+
+    sheet: str  # short name, also the xlsx sheet name (≤ 31 characters): 附表1 合规概况
+    title: str  # the full title, with the year
+    grid: tuple[tuple[Value, ...], ...]
+    header_rows: int
+    formats: tuple[ColumnFormat, ...]  # one per column
+    label_columns: int = 1  # leading columns that label a row (frozen in xlsx, left-aligned)
+    merges: tuple[Merge, ...] = ()
+    notes: tuple[str, ...] = ()  # lines under the table: cross-checks, unplaced records, explanations
+    footer: str = ""  # the year, rule pack and version, as-of date
+    chart: Chart | None = None
+
+    @property
+    def width(self) -> int:
+        return len(self.formats)
+
+    @property
+    def header(self) -> tuple[tuple[Value, ...], ...]:
+        return self.grid[: self.header_rows]
+
+    @property
+    def body(self) -> tuple[tuple[Value, ...], ...]:
+        return self.grid[self.header_rows :]
+
+    def spans(self) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+        """(row span, column span) of each merge's top-left cell, and the cells merges cover (for HTML)."""
+        origins, covered = {}, set()
+        for m in self.merges:
+            origins[(m.top, m.left)] = (m.bottom - m.top + 1, m.right - m.left + 1)
+            covered |= {(r, c) for r in range(m.top, m.bottom + 1) for c in range(m.left, m.right + 1)}
+            covered.discard((m.top, m.left))
+        return origins, covered
+
+    def filled(self) -> list[list[Value]]:
+        """The grid with every merged cell holding its range's text (for flat formats such as Markdown)."""
+        grid = [list(row) for row in self.grid]
+        for m in self.merges:
+            for r in range(m.top, m.bottom + 1):
+                for c in range(m.left, m.right + 1):
+                    grid[r][c] = self.grid[m.top][m.left]
+        return grid
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """The whole appendix: a title, the tables in order, and what it was made from."""
+
+    title: str
+    tables: tuple[Table, ...]
+    meta: tuple[tuple[str, str], ...]  # (label, value) lines: year, as-of, rule pack, files, tool version
+
+
+def format_value(value: Value, fmt: ColumnFormat) -> str:
+    """A cell as text (HTML and Markdown): counts as integers, shares as percentages with one decimal."""
+    if value is None:
+        return ""
+    if fmt == "percent" and isinstance(value, int | float):
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
