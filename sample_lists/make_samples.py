@@ -215,17 +215,17 @@ JW_CATALOGUE: list[tuple[str, list[tuple[str, str, str, bool, bool, tuple[str, .
 
 
 def jw_catalogue(ws: Worksheet) -> None:
-    width = 14  # A 序号 … N 乡镇级
+    width = 15  # A 序号 … N 乡镇级, O 重点领域
     title(ws, 1, "通州区教委2018年政务公开清单", width)
     title(ws, 2, "填报单位:北京市通州区教育委员会", 6, font=Font(size=11))
     ws.cell(row=2, column=1).alignment = Alignment(horizontal="left", vertical="center")
     upper = ["序号", "公开事项", None, "公开内容(要素)", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
-             "公开对象", None, "公开方式", None, "公开层级", None]
+             "公开对象", None, "公开方式", None, "公开层级", None, "重点领域"]
     lower = [None, "一级事项", "二级事项", None, None, None, None, None, "全社会", "特定群体", "主动", "依申请",
-             "区级", "乡镇级"]
+             "区级", "乡镇级", None]
     put(ws, 3, upper, bold=True, center=True)
     put(ws, 4, lower, bold=True, center=True)
-    for col in (1, 4, 5, 6, 7, 8):  # merged over both header rows
+    for col in (1, 4, 5, 6, 7, 8, 15):  # merged over both header rows
         ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
     for col in (2, 9, 11, 13):  # merged parents over their sub-columns
         ws.merge_cells(start_row=3, start_column=col, end_row=3, end_column=col + 1)
@@ -235,7 +235,8 @@ def jw_catalogue(ws: Worksheet) -> None:
         for item, content, basis, society, group_only, ticked in items:
             put(ws, row, [seq, group if row == first else None, item, content, basis,
                           "信息形成或者变更之日起20个工作日内", "区教委" if row == 5 else None, channels(*ticked),
-                          V if society else None, V if group_only else None, V, None, V, None])
+                          V if society else None, V if group_only else None, V, None, V, None,
+                          "财政资金" if group == "财政资金" else "教育"])
             for col in range(9, 15):
                 ws.cell(row=row, column=col).alignment = CENTER
             row, seq = row + 1, seq + 1
@@ -249,7 +250,7 @@ def jw_catalogue(ws: Worksheet) -> None:
     ws.cell(row=row + 1, column=1, value="填表人:张某")
     ws.cell(row=row + 1, column=5, value="审核人:李某")
     ws.cell(row=row + 1, column=9, value="填报日期:2018年12月20日")
-    widths(ws, 6, 14, 22, 36, 34, 20, 10, 30, 7, 7, 7, 7, 7, 7)
+    widths(ws, 6, 14, 22, 36, 34, 20, 10, 30, 7, 7, 7, 7, 7, 7, 10)
     ws.row_dimensions[row].height = 32
     ws.freeze_panes = "A5"
 

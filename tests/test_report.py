@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tests.helpers import cli, write_xlsx
+from tests.helpers import ROOT, cli, write_xlsx
 
 TYPES = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
 # The leaf rows of Table 三 (国办公开办函〔2021〕30号), in the table's order, as regulatory-notes.md lists them.
@@ -225,3 +225,41 @@ def test_markdown_appendix_escapes_agency_text(agency_text_book: Path, tmp_path:
     assert "13812345678" not in text and ID_NUMBER not in text
     area_rows = [line for line in text.splitlines() if line.startswith("| &lt;script&gt;")]
     assert len(area_rows) == 1 and area_rows[0].count(" | ") == 3  # one row of four cells: no pipe broke it
+
+
+def test_sample_appendix(tmp_path: Path) -> None:
+    """The samples' appendix: agencies by name, a clean agency at 100%, the duty gaps of sample_lists/README.md."""
+    target = tmp_path / "appendix.xlsx"
+    code, _, err = cli("report", str(ROOT / "sample_lists"), "--year", "2018", "-o", str(target))
+    assert code == 0, err
+    book = openpyxl.load_workbook(target)
+    overview = {row[0]: row for row in book["附表1 合规概况"].iter_rows(min_row=3, max_row=5, values_only=True)}
+    assert set(overview) == {"区教委", "区民政局", "区发展改革委"}
+    assert overview["区教委"][4:9] == (0, 0, 0, 0, 1.0)  # errors, warnings, info, records with error, share
+    assert overview["区民政局"][4] > 0 and overview["区民政局"][8] < 1
+    duties = {row[0]: row for row in book["附表5 职责落实情况"].iter_rows(min_row=3, max_row=5, values_only=True)}
+    assert duties["区教委"][3] == duties["区教委"][2] and duties["区教委"][4] == 0
+    assert duties["区民政局"][4] == 2 and duties["区民政局"][5].startswith("D094 ")
+    assert duties["区发展改革委"][5] == "无公开清单,未核对"
+    areas = [row for row in book["附表4 重点领域"].iter_rows(min_row=3, values_only=True) if row[0]]
+    assert ("教育", 14, 6, 1) in areas
+    rules = {row[0]: row for row in book["附表2 规则执行情况"].iter_rows(min_row=3, values_only=True) if row[0]}
+    assert rules["TZ202"][4:6] == (0, 1)  # the waived finding is counted apart
+
+
+def test_unreadable_workbook_is_listed_not_fatal(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "区民政局-2018.xlsx", {"依申请公开登记": [HEADER, *_applications()[0]]})
+    (tmp_path / "区教委-2018.xlsx").write_bytes(b"not a workbook")
+    code, out, err = cli("report", str(tmp_path), "--year", "2018")
+    assert code == 0, err
+    assert "| 区教委 | " + (tmp_path / "区教委-2018.xlsx").as_posix() + " | (无法读取) | 0 | 1 | 0 | 0 | 0 |  |" in out
+
+
+def test_report_in_worker_processes_matches_serial(tmp_path: Path) -> None:
+    rows, _ = _applications()
+    write_xlsx(tmp_path / "区民政局-2018.xlsx", {"依申请公开登记": [HEADER, *rows]})
+    write_xlsx(tmp_path / "区教委-2018.xlsx", {"依申请公开登记": [HEADER, *rows[:5]]})
+    serial = cli("report", str(tmp_path), "--year", "2018", "--jobs", "1")
+    parallel = cli("report", str(tmp_path), "--year", "2018", "--jobs", "2")
+    assert serial[0] == parallel[0] == 0
+    assert serial[1] == parallel[1] and "| 二、上年结转政府信息公开申请数量 |  |  | 1 | 1 | 0 |" in serial[1]

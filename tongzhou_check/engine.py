@@ -205,7 +205,7 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
         sheet = build_sheet(raw, layout, pack.reading)
         sheets.append(sheet)
         results.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
-    agency = _agency(pack, ctx, sheets, path) if error is None else None
+    agency = _agency(pack, ctx, sheets, path)  # an unreadable file still has its --agency or file name
     book = WorkbookData(path, error, tuple(sheets), tuple(unrecognised), len(raws), agency)
     audit = _FileAudit(pack, shown, file_index)
     findings: list[Finding] = []

@@ -1,0 +1,165 @@
+"""The appendix as one self-contained HTML page (inline CSS and SVG), for reading in a browser and printing."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from html import escape
+
+from tongzhou_check.appendix.grid import Appendix, Chart, Table, Value, format_value
+
+FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif'
+
+CSS = f"""
+body {{ font-family: {FONTS}; font-size: 14px; color: #111; margin: 24px; }}
+h1 {{ font-size: 22px; text-align: center; margin: 0 0 16px; }}
+h2 {{ font-size: 16px; margin: 28px 0 8px; break-after: avoid; page-break-after: avoid; }}
+dl.meta {{ display: grid; grid-template-columns: max-content auto; gap: 2px 16px; margin: 0 0 16px; }}
+dl.meta dt {{ font-weight: bold; }}
+dl.meta dd {{ margin: 0; }}
+table {{ border-collapse: collapse; margin: 0 0 8px; }}
+th, td {{ border: 1px solid #444; padding: 3px 6px; vertical-align: middle; white-space: pre-line; }}
+thead th {{ background: #e6e6e6; text-align: center; font-weight: bold; }}
+tbody th {{ text-align: left; font-weight: normal; }}
+td {{ text-align: left; }}
+td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+thead {{ display: table-header-group; }}
+tr {{ break-inside: avoid; page-break-inside: avoid; }}
+ul.notes {{ margin: 4px 0; padding-left: 20px; font-size: 13px; }}
+p.footer {{ margin: 4px 0; font-size: 12px; color: #555; }}
+svg.chart {{ display: block; margin: 8px 0; break-inside: avoid; page-break-inside: avoid; }}
+svg.chart text {{ font-family: {FONTS}; font-size: 13px; fill: #111; }}
+svg.chart rect {{ fill: #4a78b0; }}
+@media print {{
+  @page {{ size: A4 landscape; margin: 12mm; }}
+  body {{ margin: 0; }}
+  section {{ break-inside: auto; }}
+}}
+"""
+
+BAR_HEIGHT = 28  # px per bar in the chart
+BAR_AREA = 400  # px of the longest (or a 100 %) bar
+VALUE_AREA = 80  # px after a bar for its value
+
+
+def _text(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _cell(tag: str, text: str, attrs: dict[str, str]) -> str:
+    attributes = "".join(f' {name}="{_text(value)}"' for name, value in attrs.items())
+    return f"<{tag}{attributes}>{_text(text)}</{tag}>"
+
+
+def _rows(table: Table, first: int, last: int, header: bool) -> list[str]:
+    """The <tr> lines of grid rows first..last-1, skipping cells covered by a merge."""
+    origins, covered = table.spans()
+    lines = []
+    for r in range(first, last):
+        cells = []
+        for c, value in enumerate(table.grid[r]):
+            if (r, c) in covered:
+                continue
+            attrs: dict[str, str] = {}
+            if header:
+                tag, attrs["scope"] = "th", "col"
+            elif c < table.label_columns:
+                tag, attrs["scope"] = "th", "row"
+            else:
+                tag = "td"
+                if table.formats[c] != "text":
+                    attrs["class"] = "num"
+            rows, cols = origins.get((r, c), (1, 1))
+            if rows > 1:
+                attrs["rowspan"] = str(rows)
+            if cols > 1:
+                attrs["colspan"] = str(cols)
+            cells.append(_cell(tag, format_value(value, table.formats[c]), attrs))
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    return lines
+
+
+def _number(value: Value) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _text_width(text: str) -> int:
+    """Rough width in px of text at 13 px: CJK characters are square, the others about half."""
+    return sum(13 if unicodedata.east_asian_width(ch) in "WF" else 7 for ch in text)
+
+
+def _chart(table: Table, chart: Chart) -> str:
+    """A horizontal bar chart, one bar per body row: the label on the left, the value at the bar's end."""
+    fmt = table.formats[chart.value_column]
+    body = table.filled()[table.header_rows :]
+    labels = [format_value(row[chart.label_column], table.formats[chart.label_column]) for row in body]
+    values = [row[chart.value_column] for row in body]
+    numbers = [max(_number(v) or 0.0, 0.0) for v in values]
+    scale = 1.0 if fmt == "percent" else max(numbers, default=0.0) or 1.0
+    label_area = min(max((_text_width(label) for label in labels), default=0), 360) + 12
+    width, height = label_area + BAR_AREA + VALUE_AREA, BAR_HEIGHT * len(body) + 8
+    title = _text(chart.title)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="{title}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
+        f"<title>{title}</title>",
+    ]
+    for i, (label, value, number) in enumerate(zip(labels, values, numbers, strict=True)):
+        y = 4 + i * BAR_HEIGHT
+        bar = round(min(number / scale, 1.0) * BAR_AREA, 1)
+        middle = y + BAR_HEIGHT // 2
+        parts += [
+            f'<text x="{label_area - 8}" y="{middle}" text-anchor="end" dominant-baseline="middle">'
+            f"{_text(label)}</text>",
+            f'<rect x="{label_area}" y="{y + 4}" width="{bar}" height="{BAR_HEIGHT - 8}"/>',
+            f'<text x="{label_area + bar + 6}" y="{middle}" dominant-baseline="middle">'
+            f"{_text(format_value(value, fmt))}</text>",
+        ]
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _table(table: Table) -> str:
+    lines = [
+        "<section>",
+        f"<h2>{_text(table.title)}</h2>",
+        "<table>",
+        "<thead>",
+        *_rows(table, 0, table.header_rows, header=True),
+        "</thead>",
+        "<tbody>",
+        *_rows(table, table.header_rows, len(table.grid), header=False),
+        "</tbody>",
+        "</table>",
+    ]
+    if table.chart is not None:
+        lines.append(_chart(table, table.chart))
+    if table.notes:
+        lines += ['<ul class="notes">', *(f"<li>{_text(note)}</li>" for note in table.notes), "</ul>"]
+    if table.footer:
+        lines.append(f'<p class="footer">{_text(table.footer)}</p>')
+    lines.append("</section>")
+    return "\n".join(lines)
+
+
+def render(appendix: Appendix) -> str:
+    """The appendix as one self-contained HTML page: inline CSS, inline SVG charts, no external references."""
+    meta = [f"<dt>{_text(label)}</dt><dd>{_text(value)}</dd>" for label, value in appendix.meta]
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_text(appendix.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_text(appendix.title)}</h1>",
+        *(['<dl class="meta">', *meta, "</dl>"] if meta else []),
+        *(_table(table) for table in appendix.tables),
+        "</body>",
+        "</html>",
+    ]
+    return "\n".join(lines) + "\n"
