@@ -13,15 +13,16 @@ from tongzhou_check.sheet import SheetData
 from tongzhou_check.text import squash
 
 NEW, CARRIED, OPEN = "new", "carried", "open"  # 一、本年新收 · 二、上年结转 · 四、结转下年度继续办理
+Counts = list[pd.DataFrame]  # (row, type) records, tallied once per workbook
 
 
 def collect(book: WorkbookData, year: int, as_of: dt.date) -> Facts:
     """The facts of one workbook for the year's appendix, counting up to the year's end or as-of, if earlier."""
     start = pd.Timestamp(year, 1, 1)
     end = min(pd.Timestamp(year, 12, 31), pd.Timestamp(as_of))
-    counts: list[pd.DataFrame] = []
+    counts: Counts = []
     unplaced: list[Unplaced] = []
-    areas: list[pd.DataFrame] = []
+    areas: Counts = []
     for sheet in book.sheets:
         if sheet.kind.key == "application":
             frames, missed = _applications(sheet, start, end)
@@ -39,9 +40,6 @@ def _dates(sheet: SheetData, key: str) -> pd.Series:
     if key not in sheet.columns:
         return pd.Series(pd.NaT, index=sheet.rows, dtype="datetime64[ns]")
     return pd.to_datetime(sheet.values(key), errors="coerce")
-
-
-Counts = list[pd.DataFrame]  # (row, type) records, tallied once per workbook
 
 
 def _applications(sheet: SheetData, start: pd.Timestamp, end: pd.Timestamp) -> tuple[Counts, list[Unplaced]]:
@@ -77,14 +75,14 @@ def _listed(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
         return []
     letter, _ = sheet.letter(key)
     texts = sheet.text(key, where) if key in sheet.columns else pd.Series("", index=where)
-    return [Unplaced(sheet.name, f"{letter}{row}" if letter else None, key, mask(str(text)) or "")
+    return [Unplaced(mask(sheet.name) or "", f"{letter}{row}" if letter else None, key, mask(str(text)) or "")
             for row, text in zip(where, texts, strict=True)]
 
 
 def _whole(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
     """A sheet without the column: one entry for all the applications it leaves unplaced."""
     count = int(rows.sum())
-    return [Unplaced(sheet.name, None, key, count=count)] if count else []
+    return [Unplaced(mask(sheet.name) or "", None, key, count=count)] if count else []
 
 
 def _areas(sheet: SheetData, rows: pd.Series, what: str) -> pd.DataFrame:
@@ -95,7 +93,7 @@ def _areas(sheet: SheetData, rows: pd.Series, what: str) -> pd.DataFrame:
     return pd.DataFrame({"row": area[rows.to_numpy(dtype=bool)], "type": what})
 
 
-def _tally(frames: list[pd.DataFrame]) -> tuple[tuple[str, str, int], ...]:
+def _tally(frames: Counts) -> tuple[tuple[str, str, int], ...]:
     frames = [f for f in frames if not f.empty]
     if not frames:
         return ()

@@ -48,6 +48,18 @@ class Table:
     footer: str = ""  # the year, rule pack and version, as-of date
     chart: Chart | None = None
 
+    def __post_init__(self) -> None:
+        """A malformed table is a programming error: say so here, not as an IndexError in a writer."""
+        if any(len(row) != self.width for row in self.grid):
+            raise ValueError(f"{self.sheet}: every grid row must have {self.width} cells")
+        if not 0 < self.header_rows <= len(self.grid) or not 0 <= self.label_columns <= self.width:
+            raise ValueError(f"{self.sheet}: header rows or label columns outside the grid")
+        for m in self.merges:
+            if not (0 <= m.top <= m.bottom < len(self.grid) and 0 <= m.left <= m.right < self.width):
+                raise ValueError(f"{self.sheet}: merge {m} outside the grid")
+            if m.top < self.header_rows <= m.bottom:
+                raise ValueError(f"{self.sheet}: merge {m} crosses from the header into the body")
+
     @property
     def width(self) -> int:
         return len(self.formats)

@@ -61,15 +61,15 @@ def _rows(table: Table, first: int, last: int, header: bool) -> list[str]:
             if (r, c) in covered:
                 continue
             attrs: dict[str, str] = {}
+            rows, cols = origins.get((r, c), (1, 1))
             if header:
-                tag, attrs["scope"] = "th", "col"
+                tag, attrs["scope"] = "th", "colgroup" if cols > 1 else "col"
             elif c < table.label_columns:
                 tag, attrs["scope"] = "th", "row"
             else:
                 tag = "td"
                 if table.formats[c] != "text":
                     attrs["class"] = "num"
-            rows, cols = origins.get((r, c), (1, 1))
             if rows > 1:
                 attrs["rowspan"] = str(rows)
             if cols > 1:

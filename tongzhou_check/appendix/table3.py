@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from tongzhou_check.appendix.facts import CARRIED, NEW, OPEN
 from tongzhou_check.appendix.grid import Merge, Table, Value
 from tongzhou_check.model import Unplaced
-from tongzhou_check.pack import Column
+from tongzhou_check.pack import Kind
 
-APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
 FORMATS = ("2021", "2019")
 COLLAPSED = {"2021": frozenset(), "2019": frozenset({"其他处理"})}  # groups the format gives one row only
 GROUP_NUMBERS = "一二三四五六七八九十"
@@ -23,7 +22,7 @@ TEXT = {
         "title": "附表3 依申请公开办理情况({year}年度,{fmt}年格式)",
         "corner": "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)",
         "applicants": "申请人情况", "person": "自然人", "organisation": "法人或其他组织", "total": "总计",
-        "types": APPLICANTS[1:],
+        "types": {},
         NEW: "一、本年新收政府信息公开申请数量", CARRIED: "二、上年结转政府信息公开申请数量",
         "results": "三、本年度办理结果", "sum": "总计", OPEN: "四、结转下年度继续办理",
         "note": {"部分公开": "(区分处理的,只计这一情形,不计其他情形)"},
@@ -46,8 +45,9 @@ TEXT = {
         "corner": "(Item 1 + item 2 = item 3 total + item 4 in every column)",
         "applicants": "Applicants", "person": "Natural persons",
         "organisation": "Legal persons and other organisations", "total": "Total",
-        "types": ("Businesses", "Research institutions", "Public-interest organisations", "Legal service providers",
-                  "Others"),
+        "types": {"商业企业": "Businesses", "科研机构": "Research institutions",
+                  "社会公益组织": "Public-interest organisations", "法律服务机构": "Legal service providers",
+                  "其他": "Others"},
         NEW: "1. Applications received this year", CARRIED: "2. Applications carried over from last year",
         "results": "3. Outcomes this year", "sum": "Total", OPEN: "4. Carried over to next year",
         "note": {},
@@ -110,36 +110,43 @@ def _merges(lines: list[Line], top: int) -> list[Merge]:
     return merges
 
 
-def table3(outcome: Column, facts: Sequence[tuple[str, Counter]], unplaced: Sequence[tuple[str, Unplaced]],
+def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Sequence[tuple[str, Unplaced]],
            year: int, fmt: str, lang: str, footer: str) -> Table:
-    """Table 三 from every file's application counts (file, Counter of (row, type)), with its cross-checks."""
+    """Table 三 from every file's application counts (file, Counter of (row, type)), with its cross-checks.
+
+    The columns are the application kind's applicant types (自然人, then the five kinds of organisation), the rows
+    its outcome tree: the values a clerk may write are exactly the cells the table has.
+    """
     text = TEXT[lang]
-    lines = _lines(outcome.tree, fmt, text)
+    applicants = application.columns["applicant_type"].values
+    organisations = [text["types"].get(a, a) for a in applicants[1:]]
+    lines = _lines(application.columns["outcome"].tree, fmt, text)
     counts: Counter = Counter()
     for _, tally in facts:
         counts.update(tally)
     header: list[tuple[Value, ...]] = [
         (text["corner"], None, None, text["applicants"], *[None] * 6),
         (None, None, None, text["person"], text["organisation"], None, None, None, None, text["total"]),
-        (None, None, None, None, *text["types"], None),
+        (None, None, None, None, *organisations, None),
     ]
     values = []
     for line in lines:
-        row = [sum(counts[(key, a)] for key in line.keys) for a in APPLICANTS]
+        row = [sum(counts[(key, a)] for key in line.keys) for a in applicants]
         values.append(row)
     results = [i for i, line in enumerate(lines) if i >= 2 and line.keys and line.keys[0] not in (OPEN,)]
     total_line = len(lines) - 2
-    values[total_line] = [sum(values[i][c] for i in results) for c in range(len(APPLICANTS))]
+    values[total_line] = [sum(values[i][c] for i in results) for c in range(len(applicants))]
     body = [(*line.labels, *row, sum(row)) for line, row in zip(lines, values, strict=True)]
     merges = [Merge(0, 0, 2, 2), Merge(0, 3, 0, 9), Merge(1, 3, 2, 3), Merge(1, 4, 1, 8), Merge(1, 9, 2, 9)]
     merges += _merges(lines, len(header))
-    notes = _checks(body, results, total_line, text) + _unplaced(unplaced, text)
+    columns = [text["person"], *organisations, text["total"]]
+    notes = _checks(body, results, total_line, columns, text) + _unplaced(unplaced, text)
     return Table(
         sheet="附表3 依申请公开" if lang == "zh" else "Table 3 Applications",
         title=text["title"].format(year=year, fmt=fmt),
         grid=tuple(header) + tuple(body),
         header_rows=len(header),
-        formats=("text",) * LABELS + ("int",) * (len(APPLICANTS) + 1),
+        formats=("text",) * LABELS + ("int",) * (len(applicants) + 1),
         label_columns=LABELS,
         merges=tuple(merges),
         notes=tuple(notes),
@@ -147,9 +154,8 @@ def table3(outcome: Column, facts: Sequence[tuple[str, Counter]], unplaced: Sequ
     )
 
 
-def _checks(body: list[tuple], results: list[int], total_line: int, text: dict) -> list[str]:
+def _checks(body: list[tuple], results: list[int], total_line: int, columns: list[str], text: dict) -> list[str]:
     """The national format's cross-checks, computed from the cells as written."""
-    columns = [text["person"], *text["types"], text["total"]]
     numbers = [row[LABELS:] for row in body]
     open_line = len(body) - 1
     balance = [text["column_bad"].format(column=columns[c], left=numbers[0][c] + numbers[1][c],

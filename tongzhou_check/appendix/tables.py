@@ -9,7 +9,7 @@ from tongzhou_check.appendix.grid import Appendix, Chart, Table, Value
 from tongzhou_check.appendix.table3 import table3
 from tongzhou_check.masking import mask
 from tongzhou_check.model import FileResult, Finding, Report, Severity, Unplaced
-from tongzhou_check.pack import Pack
+from tongzhou_check.pack import Kind, Pack
 
 DUTY_CHECK = "plan_duties"  # the check whose findings 附表5 reads (TZ120)
 SHORT = 30  # characters of a duty's text shown in 附表5
@@ -91,10 +91,11 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
              for r, _, shown, _ in files if r.facts]
     unplaced: list[tuple[str, Unplaced]] = [(shown, u) for r, _, shown, _ in files if r.facts
                                             for u in r.facts.unplaced]
+    application = pack.kinds.get("application")
     tables = (
         _overview(files, text, year, footer),
         _rules(report, files, lang, year, footer),
-        table3(pack.kinds["application"].columns["outcome"], facts, unplaced, year, table_format, lang, footer),
+        *([table3(application, facts, unplaced, year, table_format, lang, footer)] if _countable(application) else []),
         _areas(files, text, year, footer),
         _duties(pack, files, text, year, footer),
     )
@@ -102,6 +103,12 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
                                     text["workbooks"].format(count=len(report.files)), table_format,
                                     f"tzcheck {report.tool_version}"), strict=True))
     return Appendix(title=text["appendix"].format(year=year), tables=tables, meta=meta)
+
+
+def _countable(application: Kind | None) -> bool:
+    """Whether a pack's application kind has what Table 三 counts (a pack of other kinds has no 附表3)."""
+    return application is not None and {"applicant_type", "outcome"} <= set(application.columns) \
+        and bool(application.columns["outcome"].tree)
 
 
 Files = list[tuple[FileResult, str, str, list[Finding]]]  # (result, agency name, path shown, its findings)
