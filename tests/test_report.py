@@ -58,6 +58,8 @@ def _unplaced_rows() -> list[list]:
         ["X-1", "外国人", "2018-06-01", "2018-06-05", "予以公开"],  # applicant type not one of the six
         ["X-2", "自然人", "2018-06-02", "2018-06-06", f"已办结 {ID_NUMBER}"],  # outcome that matches no row
         ["X-3", "自然人", None, "2018-07-01", "予以公开"],  # no date received
+        ["X-4", "科研机构", "2018-08-01", "8月3日", "予以公开"],  # a reply date that is not a date
+        ["X-5", "科研机构", "2018-08-02", "2017-08-03", "予以公开"],  # replied before the year it was received in
     ]
 
 
@@ -118,11 +120,16 @@ def test_table3_lists_what_it_cannot_place_and_the_checks_show_it(tmp_path: Path
     assert f"· 依申请公开登记 · B{first}:申请人类型缺失或不在六类之中(填写为“外国人”)" in text
     assert f"· 依申请公开登记 · E{first + 1}:已答复但处理结果缺失或无法对应本表各项" in text
     assert f"· 依申请公开登记 · C{first + 2}:收到日期缺失或无法识别" in text
-    assert "未能归入本表的申请共 3 件" in text
+    assert f"· 依申请公开登记 · D{first + 3}:答复日期无法识别或早于本年度,无法判断是否已办结(填写为“8月3日”)" in text
+    assert f"· 依申请公开登记 · D{first + 4}:答复日期无法识别或早于本年度" in text
+    assert "未能归入本表的申请共 5 件" in text
     # X-2 is counted as received (一, 自然人) but no outcome row takes it: the balance check names the column
     one = expected[("一", "自然人")] + 1
     seven = sum(expected[(leaf, "自然人")] for leaf in LEAVES) + expected[("四", "自然人")]
-    assert f"勾稽关系 一+二 = (七)总计+四:✗ 不符:自然人({one + expected[('二', '自然人')]} ≠ {seven})" in text
+    research = expected[("一", "科研机构")] + 2  # are received in the year, neither handled nor open
+    done = sum(expected[(leaf, "科研机构")] for leaf in LEAVES) + expected[("四", "科研机构")]
+    assert (f"勾稽关系 一+二 = (七)总计+四:✗ 不符:自然人({one + expected[('二', '自然人')]} ≠ {seven})、"
+            f"科研机构({research} ≠ {done})") in text
     assert ID_NUMBER not in text and "110105********002X" in text
 
 

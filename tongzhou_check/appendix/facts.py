@@ -45,21 +45,24 @@ def _dates(sheet: SheetData, key: str) -> pd.Series:
 def _applications(sheet: SheetData, start: pd.Timestamp, end: pd.Timestamp) -> tuple[Counts, list[Unplaced]]:
     """Rows 一, 二, 四 and the outcome of each application replied by the end, by applicant type.
 
-    一+二 = 三(七)+四 holds by construction for every placed application: one counted in 一 or 二 is either replied
-    by the end (an outcome row) or not (四). Those that cannot be placed are listed, never dropped silently.
+    一+二 = 三(七)+四 holds for every placed application: one counted in 一 or 二 is either replied by the end (an
+    outcome row) or not (四). Those that cannot be placed are listed, never dropped silently, and show in the checks.
     """
     received, replied = _dates(sheet, "received"), _dates(sheet, "replied")
     new = received.between(start, end)
     carried = (received < start) & ~(replied < start)
     counted = new | carried
-    done = counted & (replied <= end)
+    bad_reply = counted & (_unreadable(sheet, "replied", replied) | (new & (replied < start)))
+    done = counted & (replied <= end) & ~bad_reply
+    waiting = counted & ~(replied <= end) & ~bad_reply
     unplaced = _listed(sheet, "received", received.isna() & ~(replied < start))  # may belong to the year
+    unplaced += _listed(sheet, "replied", bad_reply)
     if "applicant_type" not in sheet.columns:
         return [], unplaced + _whole(sheet, "applicant_type", counted)
     applicant = sheet.values("applicant_type")
     unplaced += _listed(sheet, "applicant_type", counted & applicant.isna())
     frames = [pd.DataFrame({"row": row, "type": applicant[rows & applicant.notna()]})
-              for row, rows in ((NEW, new), (CARRIED, carried), (OPEN, counted & ~done))]
+              for row, rows in ((NEW, new), (CARRIED, carried), (OPEN, waiting))]
     placed = done & applicant.notna()
     if "outcome" not in sheet.columns:
         return frames, unplaced + _whole(sheet, "outcome", placed)
@@ -67,6 +70,13 @@ def _applications(sheet: SheetData, start: pd.Timestamp, end: pd.Timestamp) -> t
     unplaced += _listed(sheet, "outcome", placed & outcome.isna())
     known = placed & outcome.notna()
     return [*frames, pd.DataFrame({"row": outcome[known], "type": applicant[known]})], unplaced
+
+
+def _unreadable(sheet: SheetData, key: str, dates: pd.Series) -> pd.Series:
+    """Cells written but not a date the count can use (unreadable text, or a year pandas cannot hold)."""
+    if key not in sheet.columns:
+        return pd.Series(False, index=sheet.rows)
+    return sheet.parsed[key].invalid | (sheet.values(key).notna() & dates.isna())
 
 
 def _listed(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
