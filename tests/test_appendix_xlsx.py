@@ -206,7 +206,7 @@ def test_bar_chart_of_the_value_column(book: Workbook) -> None:
     assert (chart.y_axis.scaling.min, chart.y_axis.scaling.max) == (0, 1)
     assert chart.y_axis.numFmt.formatCode == "0%"
     assert chart.dataLabels.showVal and not chart.dataLabels.showSerName
-    assert (chart.anchor._from.col, chart.anchor._from.row) == (5, 1)  # F2: one empty column after D
+    assert (chart.anchor._from.col, chart.anchor._from.row) == (0, 10)  # A11: under the footer (row 9)
     assert chart.anchor.ext.width == 16 * 360000 and chart.anchor.ext.height == 7.5 * 360000
 
 

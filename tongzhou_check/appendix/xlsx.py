@@ -81,6 +81,10 @@ def _cover(ws: Worksheet, appendix: Appendix) -> None:
     ws.column_dimensions["A"].width = _fit(max(labels, default=0))
     ws.column_dimensions["B"].width = _fit(max(values, default=0))
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def _table(ws: Worksheet, table: Table) -> None:
@@ -133,11 +137,11 @@ def _table(ws: Worksheet, table: Table) -> None:
     ws.print_options.horizontalCentered = True
     if table.footer:
         ws.oddFooter.center.text = table.footer.replace("&", "&&")
-    if table.chart and table.body:
-        _chart(ws, table, table.chart)
+    if table.chart and table.body:  # under the notes: beside the table it would shrink the printed page
+        _chart(ws, table, table.chart, f"A{below + len(table.notes) + bool(table.footer) + 1}")
 
 
-def _chart(ws: Worksheet, table: Table, spec: Chart) -> None:
+def _chart(ws: Worksheet, table: Table, spec: Chart, anchor: str) -> None:
     first, last = FIRST_ROW + table.header_rows, FIRST_ROW + len(table.grid) - 1
     chart = BarChart()
     chart.type = "bar"
@@ -157,4 +161,4 @@ def _chart(ws: Worksheet, table: Table, spec: Chart) -> None:
         chart.y_axis.number_format = "0%"
     chart.height = max(7.5, 0.6 * len(table.body) + 3)
     chart.width = 16
-    ws.add_chart(chart, f"{get_column_letter(table.width + 2)}{FIRST_ROW}")
+    ws.add_chart(chart, anchor)
