@@ -270,3 +270,23 @@ def test_report_in_worker_processes_matches_serial(tmp_path: Path) -> None:
     parallel = cli("report", str(tmp_path), "--year", "2018", "--jobs", "2")
     assert serial[0] == parallel[0] == 0
     assert serial[1] == parallel[1] and "| 二、上年结转政府信息公开申请数量 |  |  | 1 | 1 | 0 |" in serial[1]
+
+
+def test_long_unplaced_lists_are_cut_and_counted_by_reason(tmp_path: Path) -> None:
+    bad_type = [[f"T-{i}", "外国人", "2018-06-01", "2018-06-05", "予以公开"] for i in range(55)]
+    no_outcome = [[f"O-{i}", "自然人", "2018-06-01", "2018-06-05", None] for i in range(3)]
+    book = write_xlsx(tmp_path / "区民政局-2018.xlsx", {"依申请公开登记": [HEADER, *bad_type, *no_outcome]})
+    code, out, err = cli("report", str(book), "--year", "2018")
+    assert code == 0, err
+    assert "未能归入本表的申请共 58 件" in out
+    assert out.count("· 依申请公开登记 · B") == 50  # the first 50, one by one
+    assert "另有 8 件未逐条列出:申请人类型 5 件、处理结果 3 件。" in out
+
+
+def test_a_sheet_without_the_outcome_column_is_one_line(tmp_path: Path) -> None:
+    rows = [[f"A-{i}", "自然人", "2018-06-01", "2018-06-05"] for i in range(4)]
+    book = write_xlsx(tmp_path / "区民政局-2018.xlsx", {"依申请公开登记": [HEADER[:4], *rows]})
+    code, out, err = cli("report", str(book), "--year", "2018", "--lang", "en")
+    assert code == 0, err
+    assert "· 依申请公开登记: no “处理结果” column, 4 applications cannot be placed" in out
+    assert "Check 1 + 2 = 3 (total) + 4: ✗ differs: Natural persons (4 ≠ 0), Total (4 ≠ 0)" in out

@@ -32,13 +32,13 @@ TEXT = {
         "ok": "✓ 各列相符", "bad": "✗ 不符:{items}", "rows_ok": "✓ 各行相符",
         "column_bad": "{column}({left} ≠ {right})", "row_bad": "{row}({left} ≠ {right})",
         "unplaced": "未能归入本表的申请共 {count} 件(请核对后补全,勾稽不符多由此引起):",
-        "entry": "{file} · {sheet} · {cell}:{reason}{value}", "more": "另有 {count} 件未逐条列出。",
+        "entry": "{file} · {sheet} · {cell}:{reason}{value}", "more": "另有 {count} 件未逐条列出:{reasons}。",
+        "by_reason": "{column} {count} 件", "join": "、",
         "whole": "{file} · {sheet}:缺少“{column}”列,{count} 件申请无法归类",
         "reason": {"received": "收到日期缺失或无法识别,无法判断是否属于本年度",
                    "applicant_type": "申请人类型缺失或不在六类之中",
                    "outcome": "已答复但处理结果缺失或无法对应本表各项",
                    "replied": "答复日期无法识别或早于本年度,无法判断是否已办结"},
-        "column": {"applicant_type": "申请人类型", "outcome": "处理结果", "received": "收到日期"},
         "value": "(填写为“{value}”)",
     },
     "en": {
@@ -58,14 +58,14 @@ TEXT = {
         "column_bad": "{column} ({left} ≠ {right})", "row_bad": "{row} ({left} ≠ {right})",
         "unplaced": "{count} applications could not be placed in this table (complete them; they explain any "
                     "failed check):",
-        "entry": "{file} · {sheet} · {cell}: {reason}{value}", "more": "{count} more not listed one by one.",
+        "entry": "{file} · {sheet} · {cell}: {reason}{value}", "more": "{count} more not listed one by one: {reasons}.",
+        "by_reason": "{column}: {count}", "join": ", ",
         "whole": "{file} · {sheet}: no “{column}” column, {count} applications cannot be placed",
         "reason": {"received": "the date received is missing or unreadable, so the year is unknown",
                    "applicant_type": "the applicant type is missing or not one of the six",
                    "outcome": "replied, but the outcome is missing or matches no row of the table",
                    "replied": "the reply date is unreadable or before the year, so it is unknown whether it was "
                               "handled"},
-        "column": {"applicant_type": "申请人类型", "outcome": "处理结果", "received": "收到日期"},
         "value": " (written as “{value}”)",
     },
 }
@@ -143,7 +143,8 @@ def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Se
     merges = [Merge(0, 0, 2, 2), Merge(0, 3, 0, 9), Merge(1, 3, 2, 3), Merge(1, 4, 1, 8), Merge(1, 9, 2, 9)]
     merges += _merges(lines, len(header))
     columns = [text["person"], *organisations, text["total"]]
-    notes = _checks(body, results, total_line, columns, text) + _unplaced(unplaced, text)
+    headers = {key: column.header for key, column in application.columns.items()}
+    notes = _checks(body, results, total_line, columns, text) + _unplaced(unplaced, headers, text)
     return Table(
         sheet="附表3 依申请公开" if lang == "zh" else "Table 3 Applications",
         title=text["title"].format(year=year, fmt=fmt),
@@ -172,7 +173,7 @@ def _checks(body: list[tuple], results: list[int], total_line: int, columns: lis
             for i in range(len(body)) if numbers[i][-1] != sum(numbers[i][:-1])]
 
     def verdict(problems: list[str], ok: str) -> str:
-        return text[ok] if not problems else text["bad"].format(items="、".join(problems))
+        return text[ok] if not problems else text["bad"].format(items=text["join"].join(problems))
 
     return [text["balance"].format(detail=verdict(balance, "ok")),
             text["leaves"].format(detail=verdict(leaves, "ok")),
@@ -183,7 +184,7 @@ def _label(row: tuple) -> str:
     return next(str(v) for v in reversed(row[:LABELS]) if v) if any(row[:LABELS]) else ""
 
 
-def _unplaced(entries: Sequence[tuple[str, Unplaced]], text: dict) -> list[str]:
+def _unplaced(entries: Sequence[tuple[str, Unplaced]], headers: dict[str, str], text: dict) -> list[str]:
     """Applications that no cell counts, each with its file, sheet and cell."""
     if not entries:
         return []
@@ -191,13 +192,17 @@ def _unplaced(entries: Sequence[tuple[str, Unplaced]], text: dict) -> list[str]:
     lines = [text["unplaced"].format(count=total)]
     for file, u in entries[:LISTED]:
         if u.cell is None:
-            lines.append(text["whole"].format(file=file, sheet=u.sheet, column=text["column"][u.reason],
+            lines.append(text["whole"].format(file=file, sheet=u.sheet, column=headers[u.reason],
                                               count=u.count))
         else:
             value = text["value"].format(value=u.value) if u.value else ""
             lines.append(text["entry"].format(file=file, sheet=u.sheet, cell=u.cell, reason=text["reason"][u.reason],
                                               value=value))
-    rest = sum(u.count for _, u in entries[LISTED:])
+    rest: Counter = Counter()
+    for _, u in entries[LISTED:]:
+        rest[u.reason] += u.count
     if rest:
-        lines.append(text["more"].format(count=rest))
+        reasons = text["join"].join(text["by_reason"].format(column=headers[reason], count=n)
+                                    for reason, n in sorted(rest.items()))
+        lines.append(text["more"].format(count=sum(rest.values()), reasons=reasons))
     return lines
