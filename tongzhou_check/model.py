@@ -77,7 +77,7 @@ class Unplaced:
 
     sheet: str
     cell: str | None
-    reason: str  # applicant_type | received | outcome
+    reason: str  # the column at fault: applicant_type | received | replied | outcome
     value: str = ""  # masked
     count: int = 1
 
