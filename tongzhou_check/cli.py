@@ -34,6 +34,7 @@ from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.inputs import NoInput, expand
 from tongzhou_check.model import Report, Severity
 from tongzhou_check.pack import Pack, PackError, load_pack
+from tongzhou_check.template import write_template
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
 app = typer.Typer(
@@ -264,6 +265,26 @@ def report(
         except OSError as exc:
             raise _fail(f"无法写入 / cannot write {target}: {exc.strerror or exc}") from None
         err.print(f"已写入 / written: {target}", markup=False)
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Option("--output", "-o", help="要生成的 .xlsx 文件 / the workbook to write")],
+    rules: RulesOpt = None,
+    lang: LangOpt = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file")] = False,
+) -> None:
+    """空白报送工作簿:每类工作表、标准表头和下拉选项 / a blank submission workbook."""
+    pack = _pack(rules)
+    if output.suffix.lower() != ".xlsx":
+        raise _fail(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {output}")
+    if output.exists() and not force:
+        raise _fail(f"文件已存在,不会覆盖(可加 --force)/ the file exists and is not overwritten: {output}")
+    try:
+        write_template(pack, output, lang.value)
+    except OSError as exc:
+        raise _fail(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
+    err.print(f"已写入 / written: {output}", markup=False)
 
 
 @baseline_app.command("create")
