@@ -114,6 +114,11 @@ def _sheet(book: Workbook, kind: Kind, pack: Pack, text: dict[str, str]) -> None
             validation.add(f"{letter}{HEADER_ROW + 1}:{letter}{HEADER_ROW + ROWS}")
             ws.add_data_validation(validation)
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
 def write_template(pack: Pack, target: Path, lang: str = "zh") -> None:
