@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tongzhou_check.formats import github, json_format, junit, markdown, sarif, table
+from tongzhou_check.formats import github, html, json_format, junit, markdown, sarif, table
 from tongzhou_check.model import Report
 
 Writer = Callable[[Report, str], str]
@@ -16,5 +16,7 @@ FORMATS: dict[str, Writer] = {
     "junit": junit.render,
     "github": github.render,
     "markdown": markdown.render,
+    "html": html.render,
 }
-SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}
+SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
+                           ".html": "html"}

@@ -1,0 +1,46 @@
+"""`--format html`: one self-contained page — the summary, then a table of findings per file (the appendix's HTML)."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from tongzhou_check.appendix.grid import Appendix, Table
+from tongzhou_check.appendix.html import render as render_page
+from tongzhou_check.formats.markdown import TEXT
+from tongzhou_check.formats.records import as_records
+from tongzhou_check.formats.table import LABELS
+from tongzhou_check.masking import mask
+from tongzhou_check.model import Finding, Report
+
+
+def _rows(findings: list[Finding], lang: str) -> list[tuple[str, ...]]:
+    labels = LABELS[lang]
+    rows = []
+    for f in findings:
+        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or labels["file_level"])
+        severity, message = labels[f.severity], f.message(lang)
+        if f.suppressed:
+            severity = TEXT[lang]["baselined"] if f.suppressed.by == "baseline" else labels["waived"]
+            message += "(" + TEXT[lang]["reason"].format(reason=mask(f.suppressed.reason)) + ")"
+        rows.append((where, f"{f.rule} {f.name}", severity, f.clause, message))
+    return rows
+
+
+def render(report: Report, lang: str) -> str:
+    labels, text = LABELS[lang], TEXT[lang]
+    records = as_records(report, lang)
+    pack = records["rule_pack"]
+    context = text["context"].format(as_of=records["as_of"], pack=pack["id"], version=pack["version"],
+                                     tool=records["tool"]["version"])
+    by_file = {index: list(group) for index, group in groupby(report.findings, key=lambda f: f.file_index)}
+    tables = []
+    for index, file in enumerate(records["files"]):
+        status = f"({labels['unreadable']})" if file["status"] == "unreadable" else ""
+        findings = by_file.get(index, [])
+        tables.append(Table(
+            sheet=str(index + 1), title=f"{labels['file']}:{mask(file['path'])}{status}",
+            grid=(text["headers"], *_rows(findings, lang)), header_rows=1, formats=("text",) * 5,
+            notes=() if findings else (labels["no_findings"],),
+        ))
+    summary = labels["summary"].format(**records["summary"])
+    return render_page(Appendix(title=text["title"], tables=tuple(tables), meta=(("", context), ("", summary))))
