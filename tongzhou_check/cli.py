@@ -19,6 +19,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tongzhou_check import __version__
+from tongzhou_check.annotate import AnnotateError, annotate
 from tongzhou_check.appendix import SUFFIXES as APPENDIX_SUFFIXES
 from tongzhou_check.appendix import write as write_appendix
 from tongzhou_check.appendix.markdown import render as render_markdown
@@ -198,7 +199,11 @@ def audit(
 ) -> None:
     """检查工作簿 / audit workbooks."""
     cfg = _config(config)
-    report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug, output or [])
+    report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug, output or [],
+                        suffixes=(*SUFFIXES, ".xlsx"))
+    copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
+    if copies and len(report.files) != 1:
+        raise _fail("批注副本(.xlsx)只能针对一个工作簿 / an annotated copy (.xlsx) needs exactly one input workbook")
     baseline = baseline or cfg.resolve("baseline")
     if baseline is not None:
         try:
@@ -213,6 +218,12 @@ def audit(
     else:
         sys.stdout.write(FORMATS[format.value](report, language))
     for target in output or []:
+        if target in copies:
+            try:
+                annotate(report, Path(report.files[0].path), target, language)
+            except (AnnotateError, OSError) as exc:
+                raise _fail(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
+            continue
         target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
     worst = report.worst()
     threshold = None if threshold_name == "never" else Severity[threshold_name]
