@@ -73,7 +73,7 @@ class Table:
         return self.grid[self.header_rows :]
 
     def spans(self) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
-        """(row span, column span) of each merge's top-left cell, and the cells merges cover (for HTML)."""
+        """(row span, column span) of each merge's top-left cell, and the other cells the merges cover."""
         origins, covered = {}, set()
         for m in self.merges:
             origins[(m.top, m.left)] = (m.bottom - m.top + 1, m.right - m.left + 1)

@@ -127,20 +127,19 @@ def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Se
     counts: Counter = Counter()
     for _, tally in facts:
         counts.update(tally)
+    n, total = len(applicants), LABELS + len(applicants)  # applicant columns; the 总计 column's index
     header: list[tuple[Value, ...]] = [
-        (text["corner"], None, None, text["applicants"], *[None] * 6),
-        (None, None, None, text["person"], text["organisation"], None, None, None, None, text["total"]),
+        (text["corner"], None, None, text["applicants"], *[None] * n),
+        (None, None, None, text["person"], text["organisation"], *[None] * (n - 2), text["total"]),
         (None, None, None, None, *organisations, None),
     ]
-    values = []
-    for line in lines:
-        row = [sum(counts[(key, a)] for key in line.keys) for a in applicants]
-        values.append(row)
-    results = [i for i, line in enumerate(lines) if i >= 2 and line.keys and line.keys[0] not in (OPEN,)]
-    total_line = len(lines) - 2
-    values[total_line] = [sum(values[i][c] for i in results) for c in range(len(applicants))]
+    values = [[sum(counts[(key, a)] for key in line.keys) for a in applicants] for line in lines]
+    total_line = len(lines) - 2  # (七)总计, between the outcome rows and 四
+    results = range(2, total_line)  # the outcome rows, after 一 and 二
+    values[total_line] = [sum(values[i][c] for i in results) for c in range(n)]
     body = [(*line.labels, *row, sum(row)) for line, row in zip(lines, values, strict=True)]
-    merges = [Merge(0, 0, 2, 2), Merge(0, 3, 0, 9), Merge(1, 3, 2, 3), Merge(1, 4, 1, 8), Merge(1, 9, 2, 9)]
+    merges = [Merge(0, 0, 2, LABELS - 1), Merge(0, LABELS, 0, total), Merge(1, LABELS, 2, LABELS),
+              Merge(1, LABELS + 1, 1, total - 1), Merge(1, total, 2, total)]
     merges += _merges(lines, len(header))
     columns = [text["person"], *organisations, text["total"]]
     headers = {key: column.header for key, column in application.columns.items()}
@@ -150,7 +149,7 @@ def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Se
         title=text["title"].format(year=year, fmt=fmt),
         grid=tuple(header) + tuple(body),
         header_rows=len(header),
-        formats=("text",) * LABELS + ("int",) * (len(applicants) + 1),
+        formats=("text",) * LABELS + ("int",) * (n + 1),
         label_columns=LABELS,
         merges=tuple(merges),
         notes=tuple(notes),
@@ -158,7 +157,7 @@ def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Se
     )
 
 
-def _checks(body: list[tuple], results: list[int], total_line: int, columns: list[str], text: dict) -> list[str]:
+def _checks(body: list[tuple], results: range, total_line: int, columns: list[str], text: dict) -> list[str]:
     """The national format's cross-checks, computed from the cells as written."""
     numbers = [row[LABELS:] for row in body]
     open_line = len(body) - 1
