@@ -183,7 +183,13 @@ def _channels(reading: Reading) -> Callable[[Any], Any]:
 
 
 def normalised(values: pd.Series) -> pd.Series:
-    """Values as compared between records: display text, NFKC, no whitespace (None stays None)."""
+    """Values as compared between records: display text, NFKC, no whitespace (None stays None).
+
+    A column of text only (mostly distinct, such as titles) skips factorising: each cell is squashed once.
+    """
+    cells = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
+        return pd.Series([squash(v) or None for v in cells], index=values.index, dtype=object)
     out, _ = _per_unique(values, lambda v: squash(v if isinstance(v, str) else display(v)) or None)
     return out
 
@@ -196,10 +202,10 @@ def _plain_text(raw: pd.Series, reading: Reading) -> pd.Series | None:
     cells = raw.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(cells, skipna=False) != "string":
         return None
-    values = pd.Series([v.strip() for v in cells], index=raw.index, dtype=object)
-    short = values[values.str.len() <= 8]
-    placeholders = {v for v in short.unique() if is_placeholder(v, reading)}
-    return values.where(~values.isin(placeholders), None)
+    stripped = [v.strip() for v in cells]
+    placeholders = {v for v in {v for v in stripped if len(v) <= 8} if is_placeholder(v, reading)}
+    values = pd.Series(stripped, index=raw.index, dtype=object)
+    return values.where(~values.isin(placeholders), None) if placeholders else values
 
 
 def parse_column(raw: pd.Series, column: Column, reading: Reading) -> Parsed:

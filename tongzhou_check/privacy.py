@@ -25,7 +25,7 @@ MIN_MASKED = 8  # an 18-character ID with fewer masked characters is insufficien
 # a cell is a candidate when it holds a run of 6+ digits (half- or full-width) or a personal-field label;
 # a one-character class is scanned first because it is several times faster over long text
 _ANY = re.compile(r"[0-9０-９姓住]")
-CANDIDATE = re.compile(r"[0-9０-９]{6}|[0-9０-９]{3}[\s-][0-9０-９]{4}|姓\s*名|住\s*址")
+CANDIDATE = re.compile(r"[0-9０-９]{3}(?:[0-9０-９]{3}|[\s-][0-9０-９]{4})|姓\s*名|住\s*址")  # shared prefix: faster
 _ID18 = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _ID_MASKED = re.compile(r"(?<![0-9A-Za-z*])([\d*]{17}[\dXx*])(?![0-9A-Za-z*])")
 _ID15 = re.compile(r"(?:身份证号码|身份证号|身份证|公民身份号码|证件号码)\s*[::]?\s*(\d{15})(?!\d)")

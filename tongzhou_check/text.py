@@ -16,7 +16,9 @@ def nfkc(text: str) -> str:
 
 def squash(text: str) -> str:
     """NFKC with all whitespace and line breaks removed."""
-    return "".join(nfkc(text).split())
+    if not unicodedata.is_normalized("NFKC", text):  # most cells already are: the check is cheaper
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
 
 
 def norm_header(text: object, suffixes: tuple[str, ...] = ("*", "(必填)")) -> str:
