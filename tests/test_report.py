@@ -143,6 +143,7 @@ def test_report_without_output_prints_markdown_and_defaults(tmp_path: Path) -> N
                   "附表5 要点职责落实情况"):
         assert f"## {title}(2018年度" in out
     assert "规则包 tongzhou-2018" in out
+    assert f"统计来源:1 张依申请公开登记表,共 {len(rows)} 条记录。" in out
     code, out, _ = cli("report", str(book), "--year", "2018", "--lang", "en")
     assert code == 0 and "## Table 3 Applications for disclosure (2018, 2021 format)" in out
 
@@ -290,3 +291,10 @@ def test_a_sheet_without_the_outcome_column_is_one_line(tmp_path: Path) -> None:
     assert code == 0, err
     assert "· 依申请公开登记: no “处理结果” column, 4 applications cannot be placed" in out
     assert "Check 1 + 2 = 3 (total) + 4: ✗ differs: Natural persons (4 ≠ 0), Total (4 ≠ 0)" in out
+
+
+def test_no_application_log_is_said_not_shown_as_zero_applications(tmp_path: Path) -> None:
+    book = write_xlsx(tmp_path / "区教委-2018.xlsx", {"信息发布登记": [["信息名称", "发布单位", "形成日期", "公开日期"]]})
+    code, out, err = cli("report", str(book), "--year", "2018")
+    assert code == 0, err
+    assert "未读到依申请公开登记表,本表各项均为 0。" in out and "统计来源" not in out

@@ -32,6 +32,8 @@ TEXT = {
         "ok": "✓ 各列相符", "bad": "✗ 不符:{items}", "rows_ok": "✓ 各行相符",
         "column_bad": "{column}({left} ≠ {right})", "row_bad": "{row}({left} ≠ {right})",
         "unplaced": "未能归入本表的申请共 {count} 件(请核对后补全,勾稽不符多由此引起):",
+        "source": "统计来源:{sheets} 张依申请公开登记表,共 {rows} 条记录。",
+        "no_source": "未读到依申请公开登记表,本表各项均为 0。",
         "entry": "{file} · {sheet} · {cell}:{reason}{value}", "more": "另有 {count} 件未逐条列出:{reasons}。",
         "by_reason": "{column} {count} 件", "join": "、",
         "whole": "{file} · {sheet}:缺少“{column}”列,{count} 件申请无法归类",
@@ -56,6 +58,8 @@ TEXT = {
         "columns": "Check Total = sum of the six applicant columns: {detail}",
         "ok": "✓ every column agrees", "bad": "✗ differs: {items}", "rows_ok": "✓ every row agrees",
         "column_bad": "{column} ({left} ≠ {right})", "row_bad": "{row} ({left} ≠ {right})",
+        "source": "Counted from {sheets} application logs, {rows} records in all.",
+        "no_source": "No application log was read: every cell of this table is 0.",
         "unplaced": "{count} applications could not be placed in this table (complete them; they explain any "
                     "failed check):",
         "entry": "{file} · {sheet} · {cell}: {reason}{value}", "more": "{count} more not listed one by one: {reasons}.",
@@ -114,8 +118,10 @@ def _merges(lines: list[Line], top: int) -> list[Merge]:
 
 
 def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Sequence[tuple[str, Unplaced]],
-           year: int, fmt: str, lang: str, footer: str) -> Table:
+           sources: tuple[int, int], year: int, fmt: str, lang: str, footer: str) -> Table:
     """Table 三 from every file's application counts (file, Counter of (row, type)), with its cross-checks.
+
+    `sources`: how many application sheets and records were read, said under the table (0 is not "no data").
 
     The columns are the application kind's applicant types (自然人, then the five kinds of organisation), the rows
     its outcome tree: the values a clerk may write are exactly the cells the table has.
@@ -143,7 +149,8 @@ def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Se
     merges += _merges(lines, len(header))
     columns = [text["person"], *organisations, text["total"]]
     headers = {key: column.header for key, column in application.columns.items()}
-    notes = _checks(body, results, total_line, columns, text) + _unplaced(unplaced, headers, text)
+    source = text["source"].format(sheets=sources[0], rows=sources[1]) if sources[0] else text["no_source"]
+    notes = [source, *_checks(body, results, total_line, columns, text), *_unplaced(unplaced, headers, text)]
     return Table(
         sheet="附表3 依申请公开" if lang == "zh" else "Table 3 Applications",
         title=text["title"].format(year=year, fmt=fmt),

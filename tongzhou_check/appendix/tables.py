@@ -95,7 +95,8 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
     tables = (
         _overview(files, text, year, footer),
         _rules(report, files, lang, year, footer),
-        *([table3(application, facts, unplaced, year, table_format, lang, footer)] if _countable(application) else []),
+        *([table3(application, facts, unplaced, _logs(report), year, table_format, lang, footer)]
+          if _countable(application) else []),
         _areas(files, text, year, footer),
         _duties(pack, files, text, year, footer),
     )
@@ -103,6 +104,12 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
                                     text["workbooks"].format(count=len(report.files)), table_format,
                                     f"tzcheck {report.tool_version}"), strict=True))
     return Appendix(title=text["appendix"].format(year=year), tables=tables, meta=meta)
+
+
+def _logs(report: Report) -> tuple[int, int]:
+    """The application sheets read, and their records."""
+    logs = [s for r in report.files if r.facts for s in r.sheets if s.kind == "application"]
+    return len(logs), sum(s.rows for s in logs)
 
 
 def _countable(application: Kind | None) -> bool:
