@@ -138,3 +138,20 @@ def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "tongzhou_check", "--version"], capture_output=True, text=True,
                           cwd=ROOT, check=False)
     assert done.returncode == 0 and done.stdout.startswith("tzcheck ")
+
+
+@pytest.mark.parametrize("args", [
+    ["audit", "{book}", "-o", "{missing}/report.json"],
+    ["audit", "{book}", "-o", "{missing}/copy.xlsx"],
+    ["baseline", "create", "{book}", "--as-of", AS_OF, "-o", "{missing}/baseline.json"],
+    ["report", "{book}", "--year", "2018", "-o", "{missing}/appendix.xlsx"],
+    ["report", "{book}", "--year", "2018", "-o", "{directory}.html"],
+    ["template", "-o", "{missing}/template.xlsx"],
+])
+def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    book = write_xlsx(tmp_path / "区教委-2018.xlsx", {"意见征集": [["决策事项", "承办单位", "征求意见开始日期"]]})
+    (tmp_path / "taken.html").mkdir()
+    values = {"book": str(book), "missing": str(tmp_path / "no-such-dir"), "directory": str(tmp_path / "taken")}
+    code, _, err = cli(*[a.format(**values) for a in args])
+    assert code == 2, err
+    assert "cannot write" in err and "Traceback" not in err

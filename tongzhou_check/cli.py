@@ -7,7 +7,8 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -82,6 +83,15 @@ CalendarOpt = Annotated[
 def _fail(message: str) -> typer.Exit:
     err.print(f"[red]tzcheck:[/] {message}", markup=True, soft_wrap=True)
     return typer.Exit(2)
+
+
+@contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """A file that cannot be written (no such directory, a directory, no permission) is a usage error."""
+    try:
+        yield
+    except OSError as exc:
+        raise _fail(f"无法写入 / cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _pack(location: Path | None) -> Pack:
@@ -218,13 +228,14 @@ def audit(
     else:
         sys.stdout.write(FORMATS[format.value](report, language))
     for target in output or []:
-        if target in copies:
+        with _writing(target):
+            if target not in copies:
+                target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
+                continue
             try:
                 annotate(report, Path(report.files[0].path), target, language)
-            except (AnnotateError, OSError) as exc:
+            except AnnotateError as exc:
                 raise _fail(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
-            continue
-        target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
     worst = report.worst()
     threshold = None if threshold_name == "never" else Severity[threshold_name]
     raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)
@@ -271,10 +282,8 @@ def report(
     if not output:
         sys.stdout.write(render_markdown(appendix))
     for target in output or []:
-        try:
+        with _writing(target):
             write_appendix(appendix, target)
-        except OSError as exc:
-            raise _fail(f"无法写入 / cannot write {target}: {exc.strerror or exc}") from None
         err.print(f"已写入 / written: {target}", markup=False)
 
 
@@ -291,10 +300,8 @@ def template(
         raise _fail(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {output}")
     if output.exists() and not force:
         raise _fail(f"文件已存在,不会覆盖(可加 --force)/ the file exists and is not overwritten: {output}")
-    try:
+    with _writing(output):
         write_template(pack, output, lang.value)
-    except OSError as exc:
-        raise _fail(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
     err.print(f"已写入 / written: {output}", markup=False)
 
 
@@ -314,7 +321,8 @@ def baseline_create(
     """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
     cfg = _config(config)
     report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug)
-    count = write_baseline(report.findings, output)
+    with _writing(output):
+        count = write_baseline(report.findings, output)
     err.print(f"已记录 {count} 个问题 / recorded {count} findings: {output}", markup=False)
 
 
