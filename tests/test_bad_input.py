@@ -105,3 +105,19 @@ def test_inputs_are_byte_identical_after_an_audit(tmp_path: Path) -> None:
         cli("audit", str(tmp_path), "--as-of", AS_OF, "--format", fmt)
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in tmp_path.iterdir()}
     assert before == after
+
+
+def test_report_lists_unreadable_files_in_every_format(tmp_path: Path) -> None:
+    """The appendix over a directory of bad files: each is a row of 附表1, nothing crashes, nothing is written back."""
+    for name, (make, _) in BAD_FILES.items():
+        make(tmp_path / name, tmp_path)
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
+    out_dir = tmp_path.parent / f"{tmp_path.name}-out"
+    out_dir.mkdir()
+    targets = [out_dir / f"appendix{suffix}" for suffix in (".xlsx", ".html", ".md")]
+    code, _, err = cli("report", str(tmp_path), "--year", "2018", *[a for t in targets for a in ("-o", str(t))])
+    assert code == 0, err
+    text = targets[2].read_text("utf-8")
+    assert text.count("(无法读取)") == len(BAD_FILES)
+    assert all(t.stat().st_size > 0 for t in targets)
+    assert {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()} == before
