@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 
 from tongzhou_check.model import Severity
-from tongzhou_check.pack import Pack
+from tongzhou_check.pack import Pack, params_error
 
 CONFIG_FILE = "tzcheck.toml"
 
@@ -123,10 +123,9 @@ def apply_config(pack: Pack, config: Config) -> Pack:
         check = CHECKS.get(rule.check or "")
         if check is None:
             raise ConfigError(f"{where}: params.{name}: {rule_id} takes no parameters")
-        try:
-            jsonschema.validate(merged, check.params_schema)
-        except jsonschema.ValidationError as exc:
-            raise ConfigError(f"{where}: params.{name}{exc.json_path[1:]}: {exc.message}") from None
+        error = params_error(merged, check.params_schema)
+        if error is not None:
+            raise ConfigError(f"{where}: params.{name}{error.json_path[1:]}: {error.message}")
         rules[rule_id] = dataclasses.replace(rule, params=merged)
     kinds = dict(pack.kinds)
     for kind_key, columns in config.get("aliases", {}).items():

@@ -148,6 +148,20 @@ def _read_yaml(path: Path) -> Any:
         raise PackError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
+_VALIDATORS: dict[str, jsonschema.protocols.Validator] = {}
+
+
+def params_error(params: Any, schema: dict) -> jsonschema.ValidationError | None:
+    """The most relevant error of parameters against a check's schema. One validator per schema, its own schema
+    checked once (jsonschema.validate would check it on every call: most of a pack's loading time)."""
+    key = json.dumps(schema, sort_keys=True)
+    if key not in _VALIDATORS:
+        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+        cls.check_schema(schema)
+        _VALIDATORS[key] = cls(schema)
+    return jsonschema.exceptions.best_match(_VALIDATORS[key].iter_errors(params))
+
+
 def _validate(doc: Any, schema: dict, path: Path) -> None:
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(doc))
     if error is not None:
@@ -249,10 +263,9 @@ def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
         check = CHECKS.get(raw["check"])
         if check is None:
             raise PackError(path, "$.check", f"unknown check type {raw['check']!r}; known: {', '.join(CHECKS)}")
-        try:
-            jsonschema.validate(raw.get("params", {}), check.params_schema)
-        except jsonschema.ValidationError as exc:
-            raise PackError(path, "$.params" + exc.json_path[1:], exc.message) from None
+        error = params_error(raw.get("params", {}), check.params_schema)
+        if error is not None:
+            raise PackError(path, "$.params" + error.json_path[1:], error.message)
         if check.scope != raw["scope"]:
             raise PackError(path, "$.scope", f"check {raw['check']!r} runs at {check.scope} scope")
         kind = kinds.get(raw.get("kind") or "")

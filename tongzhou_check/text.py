@@ -51,7 +51,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-class YamlLoader(yaml.SafeLoader):
+class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """Safe YAML as JSON Schema sees it: dates stay strings (`2018-09-03`), parsed where they are used."""
 
 
