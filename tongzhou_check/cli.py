@@ -20,7 +20,6 @@ from rich.progress import Progress
 from rich.table import Table
 
 from tongzhou_check import __version__
-from tongzhou_check.annotate import AnnotateError, annotate
 from tongzhou_check.appendix import SUFFIXES as APPENDIX_SUFFIXES
 from tongzhou_check.appendix import write as write_appendix
 from tongzhou_check.appendix.markdown import render as render_markdown
@@ -36,7 +35,6 @@ from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.inputs import NoInput, expand
 from tongzhou_check.model import Report, Severity
 from tongzhou_check.pack import Pack, PackError, load_pack
-from tongzhou_check.template import write_template
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
 app = typer.Typer(
@@ -232,6 +230,8 @@ def audit(
             if target not in copies:
                 target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
                 continue
+            from tongzhou_check.annotate import AnnotateError, annotate  # openpyxl: loaded only when needed
+
             try:
                 annotate(report, Path(report.files[0].path), target, language)
             except AnnotateError as exc:
@@ -300,6 +300,8 @@ def template(
         raise _fail(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {output}")
     if output.exists() and not force:
         raise _fail(f"文件已存在,不会覆盖(可加 --force)/ the file exists and is not overwritten: {output}")
+    from tongzhou_check.template import write_template  # openpyxl: loaded only when needed
+
     with _writing(output):
         write_template(pack, output, lang.value)
     err.print(f"已写入 / written: {output}", markup=False)
