@@ -15,10 +15,8 @@ from importlib import resources
 from pathlib import Path, PurePath
 from typing import Any
 
-import jsonschema
-
 from tongzhou_check.model import Severity
-from tongzhou_check.pack import Pack, params_error
+from tongzhou_check.pack import Pack, schema_error
 
 CONFIG_FILE = "tzcheck.toml"
 
@@ -83,7 +81,7 @@ def load_config(path: Path) -> Config:
 
 
 def _validated(path: Path, values: dict, prefix: str) -> Config:
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(_schema()).iter_errors(values))
+    error = schema_error(values, _schema())
     if error is not None:
         where = prefix + ".".join(str(p) for p in error.absolute_path) if error.absolute_path else prefix.rstrip(".")
         if error.validator == "additionalProperties":
@@ -123,7 +121,7 @@ def apply_config(pack: Pack, config: Config) -> Pack:
         check = CHECKS.get(rule.check or "")
         if check is None:
             raise ConfigError(f"{where}: params.{name}: {rule_id} takes no parameters")
-        error = params_error(merged, check.params_schema)
+        error = schema_error(merged, check.params_schema)
         if error is not None:
             raise ConfigError(f"{where}: params.{name}{error.json_path[1:]}: {error.message}")
         rules[rule_id] = dataclasses.replace(rule, params=merged)

@@ -151,19 +151,19 @@ def _read_yaml(path: Path) -> Any:
 _VALIDATORS: dict[str, jsonschema.protocols.Validator] = {}
 
 
-def params_error(params: Any, schema: dict) -> jsonschema.ValidationError | None:
-    """The most relevant error of parameters against a check's schema. One validator per schema, its own schema
-    checked once (jsonschema.validate would check it on every call: most of a pack's loading time)."""
+def schema_error(doc: Any, schema: dict) -> jsonschema.ValidationError | None:
+    """The most relevant error of a document against a schema, or None. One validator per schema, its own schema
+    checked once (jsonschema.validate checks it on every call: that was most of a pack's loading time)."""
     key = json.dumps(schema, sort_keys=True)
     if key not in _VALIDATORS:
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
         cls.check_schema(schema)
         _VALIDATORS[key] = cls(schema)
-    return jsonschema.exceptions.best_match(_VALIDATORS[key].iter_errors(params))
+    return jsonschema.exceptions.best_match(_VALIDATORS[key].iter_errors(doc))
 
 
 def _validate(doc: Any, schema: dict, path: Path) -> None:
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(doc))
+    error = schema_error(doc, schema)
     if error is not None:
         raise PackError(path, error.json_path, error.message)
 
@@ -263,7 +263,7 @@ def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
         check = CHECKS.get(raw["check"])
         if check is None:
             raise PackError(path, "$.check", f"unknown check type {raw['check']!r}; known: {', '.join(CHECKS)}")
-        error = params_error(raw.get("params", {}), check.params_schema)
+        error = schema_error(raw.get("params", {}), check.params_schema)
         if error is not None:
             raise PackError(path, "$.params" + error.json_path[1:], error.message)
         if check.scope != raw["scope"]:
