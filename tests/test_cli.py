@@ -155,3 +155,24 @@ def test_an_output_that_cannot_be_written_is_a_usage_error(tmp_path: Path, args:
     code, _, err = cli(*[a.format(**values) for a in args])
     assert code == 2, err
     assert "cannot write" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [
+    ["audit", "{book}", "--year", "99999"],
+    ["audit", "{book}", "--as-of", "0001-01-01"],
+    ["report", "{book}", "--year", "0"],
+    ["report", "{book}", "--as-of", "9999-12-31"],
+    ["workdays", "0001-01-01", "0002-01-01"],
+])
+def test_years_outside_any_calendar_are_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    book = write_xlsx(tmp_path / "区教委-2018.xlsx", {"意见征集": [["决策事项", "承办单位", "征求意见开始日期"]]})
+    code, _, err = cli(*[a.format(book=book) for a in args])
+    assert code == 2 and "Traceback" not in err
+    assert "1900" in err or "2200" in err
+
+
+def test_a_configured_year_outside_the_range_is_named(tmp_path: Path) -> None:
+    book = write_xlsx(tmp_path / "区教委-2018.xlsx", {"意见征集": [["决策事项", "承办单位", "征求意见开始日期"]]})
+    (tmp_path / "tzcheck.toml").write_text("year = 99999\n", encoding="utf-8")
+    code, _, err = cli("audit", str(book), "--config", str(tmp_path / "tzcheck.toml"))
+    assert code == 2 and "year" in err

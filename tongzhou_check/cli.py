@@ -115,7 +115,11 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at"),
 ]
-YearOpt = Annotated[int | None, typer.Option("--year", help="按年检查的规则所查年份 / audited year")]
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and years the options accept (pandas' datetimes end in 2262)
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, help="按年检查的规则所查年份 / audited year"),
+]
 AgencyOpt = Annotated[
     str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
 ]
@@ -254,7 +258,9 @@ def report(
         typer.Option("--output", "-o", help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="报告年度(默认 --as-of 所在年度,否则上一年度)/ the report's year")
+        int | None,
+        typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR,
+                     help="报告年度(默认 --as-of 所在年度,否则上一年度)/ the report's year"),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="统计与判断期限的日期(默认该年度12月31日)/ default: 31 December")
@@ -394,9 +400,12 @@ def workdays(
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise _fail(f"日期应为 YYYY-MM-DD / a date must be YYYY-MM-DD: {text!r}") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _fail(f"日期应在 {FIRST_YEAR}–{LAST_YEAR} 年之间 / a date must be in {FIRST_YEAR}–{LAST_YEAR}: {text!r}")
+    return day
 
 
 @rules_app.callback()
