@@ -253,6 +253,12 @@ def test_sample_appendix(tmp_path: Path) -> None:
     assert ("教育", 14, 6, 1) in areas
     rules = {row[0]: row for row in book["附表2 规则执行情况"].iter_rows(min_row=3, values_only=True) if row[0]}
     assert rules["TZ202"][4:6] == (0, 1)  # the waived finding is counted apart
+    table3 = book["附表3 依申请公开"]
+    assert table3["J5"].value == 11  # 一、本年新收, 总计: 区民政局's eleven applications
+    notes = [str(c.value) for c in table3["A"] if c.value]
+    assert any("依申请公开登记 · H11:已答复但处理结果缺失" in n for n in notes)
+    assert any("依申请公开登记 · H13:" in n and "已办结" in n for n in notes)
+    assert any(n.startswith("勾稽关系 一+二 = (七)总计+四:✗ 不符:商业企业") and "法律服务机构" in n for n in notes)
 
 
 def test_unreadable_workbook_is_listed_not_fatal(tmp_path: Path) -> None:
