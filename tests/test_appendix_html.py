@@ -221,9 +221,10 @@ def test_chart(tree: Node) -> None:
     assert [row[0] for row in RATES.body] == texts[0::2]
     assert texts[1::2] == ["95.0%", "50.0%", "100.0%", "0.0%"]
     assert float(svg.attrs["height"]) >= 28 * 4
-    # the table appears before its chart
+    # the table appears before its chart, which is a figure with the chart's title as caption
     kinds = [n.tag for n in second.children if isinstance(n, Node)]
-    assert kinds.index("table") < kinds.index("svg")
+    assert kinds.index("table") < kinds.index("figure")
+    assert second.all("figcaption")[0].text() == RATES.chart.title
 
 
 def test_agency_text_is_escaped(page: str, tree: Node) -> None:

@@ -27,7 +27,9 @@ thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; page-break-inside: avoid; }}
 ul.notes {{ margin: 4px 0; padding-left: 20px; font-size: 13px; }}
 p.footer {{ margin: 4px 0; font-size: 12px; color: #555; }}
-svg.chart {{ display: block; margin: 8px 0; break-inside: avoid; page-break-inside: avoid; }}
+figure {{ margin: 8px 0; break-inside: avoid; page-break-inside: avoid; }}
+figcaption {{ font-size: 13px; font-weight: bold; margin: 0 0 4px; }}
+svg.chart {{ display: block; }}
 svg.chart text {{ font-family: {FONTS}; font-size: 13px; fill: #111; }}
 svg.chart rect {{ fill: #4a78b0; }}
 @media print {{
@@ -118,7 +120,7 @@ def _chart(table: Table, chart: Chart) -> str:
             f"{_text(format_value(value, fmt))}</text>",
         ]
     parts.append("</svg>")
-    return "\n".join(parts)
+    return "\n".join([f"<figure><figcaption>{title}</figcaption>", *parts, "</figure>"])
 
 
 def _table(table: Table) -> str:
