@@ -146,6 +146,9 @@ def test_report_without_output_prints_markdown_and_defaults(tmp_path: Path) -> N
     assert f"统计来源:1 张依申请公开登记表,共 {len(rows)} 条记录。" in out
     code, out, _ = cli("report", str(book), "--year", "2018", "--lang", "en")
     assert code == 0 and "## Table 3 Applications for disclosure (2018, 2021 format)" in out
+    page = tmp_path / "en.html"
+    code, _, _ = cli("report", str(book), "--year", "2018", "--lang", "en", "-o", str(page))
+    assert code == 0 and '<html lang="en">' in page.read_text("utf-8")
 
 
 @pytest.mark.parametrize("args, message", [

@@ -98,6 +98,7 @@ class Appendix:
     title: str
     tables: tuple[Table, ...]
     meta: tuple[tuple[str, str], ...]  # (label, value) lines: year, as-of, rule pack, files, tool version
+    lang: str = "zh"  # the language of its titles and notes (zh | en)
 
 
 def format_value(value: Value, fmt: ColumnFormat) -> str:

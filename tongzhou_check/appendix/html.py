@@ -151,7 +151,7 @@ def render(appendix: Appendix) -> str:
     meta = [f"<dt>{_text(label)}</dt><dd>{_text(value)}</dd>" for label, value in appendix.meta]
     lines = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
+        f'<html lang="{"en" if appendix.lang == "en" else "zh-CN"}">',
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{_text(appendix.title)}</title>",

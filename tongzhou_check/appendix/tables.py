@@ -103,7 +103,7 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
     meta = tuple(zip(text["meta"], (str(year), report.as_of, f"{pack.id} {pack.version}",
                                     text["workbooks"].format(count=len(report.files)), table_format,
                                     f"tzcheck {report.tool_version}"), strict=True))
-    return Appendix(title=text["appendix"].format(year=year), tables=tables, meta=meta)
+    return Appendix(title=text["appendix"].format(year=year), tables=tables, meta=meta, lang=lang)
 
 
 def _logs(report: Report) -> tuple[int, int]:

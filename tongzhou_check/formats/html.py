@@ -43,4 +43,5 @@ def render(report: Report, lang: str) -> str:
             notes=() if findings else (labels["no_findings"],),
         ))
     summary = labels["summary"].format(**records["summary"])
-    return render_page(Appendix(title=text["title"], tables=tuple(tables), meta=(("", context), ("", summary))))
+    meta = (("", context), ("", summary))
+    return render_page(Appendix(title=text["title"], tables=tuple(tables), meta=meta, lang=lang))
