@@ -6,24 +6,11 @@ from itertools import groupby
 
 from tongzhou_check.appendix.grid import Appendix, Table
 from tongzhou_check.appendix.html import render as render_page
-from tongzhou_check.formats.markdown import TEXT
+from tongzhou_check.formats.markdown import TEXT, fields
 from tongzhou_check.formats.records import as_records
 from tongzhou_check.formats.table import LABELS
 from tongzhou_check.masking import mask
-from tongzhou_check.model import Finding, Report
-
-
-def _rows(findings: list[Finding], lang: str) -> list[tuple[str, ...]]:
-    labels = LABELS[lang]
-    rows = []
-    for f in findings:
-        where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or labels["file_level"])
-        severity, message = labels[f.severity], f.message(lang)
-        if f.suppressed:
-            severity = TEXT[lang]["baselined"] if f.suppressed.by == "baseline" else labels["waived"]
-            message += "(" + TEXT[lang]["reason"].format(reason=mask(f.suppressed.reason)) + ")"
-        rows.append((where, f"{f.rule} {f.name}", severity, f.clause, message))
-    return rows
+from tongzhou_check.model import Report
 
 
 def render(report: Report, lang: str) -> str:
@@ -39,7 +26,7 @@ def render(report: Report, lang: str) -> str:
         findings = by_file.get(index, [])
         tables.append(Table(
             sheet=str(index + 1), title=f"{labels['file']}:{mask(file['path'])}{status}",
-            grid=(text["headers"], *_rows(findings, lang)), header_rows=1, formats=("text",) * 5,
+            grid=(text["headers"], *(fields(f, lang) for f in findings)), header_rows=1, formats=("text",) * 5,
             notes=() if findings else (labels["no_findings"],),
         ))
     summary = labels["summary"].format(**records["summary"])

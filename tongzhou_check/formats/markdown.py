@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from itertools import groupby
-from typing import Any
 
 from tongzhou_check.formats.records import as_records
 from tongzhou_check.formats.table import LABELS
@@ -35,15 +34,19 @@ def code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _row(f: Finding, record: dict[str, Any], lang: str) -> str:
+def fields(f: Finding, lang: str) -> tuple[str, str, str, str, str]:
+    """A finding as a row of a report table: where, rule, severity (or waived), clause, problem (+ waiver reason)."""
     labels, text = LABELS[lang], TEXT[lang]
-    where = f"{record['sheet']}!{record['cell']}" if record["cell"] else (record["sheet"] or labels["file_level"])
-    severity, problem = labels[f.severity], record["message"]
+    where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or labels["file_level"])
+    severity, problem = labels[f.severity], f.message(lang)
     if f.suppressed:
         severity = text["baselined"] if f.suppressed.by == "baseline" else labels["waived"]
         problem += "(" + text["reason"].format(reason=mask(f.suppressed.reason)) + ")"
-    fields = (where, f"{f.rule} {f.name}", severity, record["clause"], problem)
-    return "| " + " | ".join(cell(value) for value in fields) + " |"
+    return where, f"{f.rule} {f.name}", severity, f.clause, problem
+
+
+def _row(f: Finding, lang: str) -> str:
+    return "| " + " | ".join(cell(value) for value in fields(f, lang)) + " |"
 
 
 def render(report: Report, lang: str) -> str:
@@ -58,8 +61,7 @@ def render(report: Report, lang: str) -> str:
         "",
         f"**{labels['summary'].format(**records['summary'])}**",
     ]
-    pairs = list(zip(report.findings, records["findings"], strict=True))
-    by_file = {index: list(group) for index, group in groupby(pairs, key=lambda p: p[0].file_index)}
+    by_file = {index: list(group) for index, group in groupby(report.findings, key=lambda f: f.file_index)}
     for index, file in enumerate(records["files"]):
         status = f"({labels['unreadable']})" if file["status"] == "unreadable" else ""
         lines += ["", f"### {labels['file']}:{code(file['path'])}{status}"]
@@ -67,8 +69,8 @@ def render(report: Report, lang: str) -> str:
         if not findings:
             lines += ["", labels["no_findings"]]
             continue
-        for sheet, group in groupby(findings, key=lambda p: p[0].sheet):
+        for sheet, group in groupby(findings, key=lambda f: f.sheet):
             lines += ["", f"#### {cell(sheet) if sheet else labels['file_level']}", "",
                       "| " + " | ".join(text["headers"]) + " |", "|" + " --- |" * len(text["headers"])]
-            lines += [_row(f, record, lang) for f, record in group]
+            lines += [_row(f, lang) for f in group]
     return "\n".join(lines) + "\n"
