@@ -157,12 +157,19 @@ def _overview(files: Files, text: dict, year: int, footer: str) -> Table:
 
 def _rules(report: Report, files: Files, lang: str, year: int, footer: str) -> Table:
     text = TEXT[lang]
-    rows: list[tuple[Value, ...]] = []
-    for doc in report.rule_docs:
-        found = [(agency, f) for _, agency, _, findings in files for f in findings if f.rule == doc.id]
-        active = [(agency, f) for agency, f in found if f.suppressed is None]
-        rows.append((doc.id, doc.title(lang), doc.clause, text["severity"][doc.severity], len(active),
-                     len(found) - len(active), len({agency for agency, _ in active})))
+    active: Counter = Counter()
+    waived: Counter = Counter()
+    agencies: dict[str, set[str]] = defaultdict(set)
+    for _, agency, _, findings in files:  # one pass over the findings, not one per rule
+        for f in findings:
+            if f.suppressed is None:
+                active[f.rule] += 1
+                agencies[f.rule].add(agency)
+            else:
+                waived[f.rule] += 1
+    rows: list[tuple[Value, ...]] = [
+        (doc.id, doc.title(lang), doc.clause, text["severity"][doc.severity], active[doc.id], waived[doc.id],
+         len(agencies[doc.id])) for doc in report.rule_docs]
     return _simple(text["t2"], text["h2"], rows, ("text", "text", "text", "text", "int", "int", "int"), year, footer,
                    label_columns=2, notes=(text["note2"],))
 
