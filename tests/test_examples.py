@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import audit_json, write_xlsx
 
-from tongzhou_check.pack import Kind, Rule, load_pack
+from tongzhou_check.pack import load_pack
+from tongzhou_check.packtypes import Kind, Rule
 
 PACK = load_pack()
 

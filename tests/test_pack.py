@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from helpers import AS_OF, ROOT, audit_json, cli, write_xlsx
 
+from tongzhou_check.checks.timed import param_at, param_series
 from tongzhou_check.engine import _Fields
-from tongzhou_check.pack import Pack, PackError, load_pack, param_at, param_series
+from tongzhou_check.pack import load_pack
+from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.workdays import load_calendar
 
 SPEC_RULES = [

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from tests.helpers import AS_OF, cli
-from tongzhou_check.pack import Pack
-from tongzhou_check.parse import parse_column
+from tongzhou_check.packtypes import Pack
+from tongzhou_check.reader.parse import parse_column
 from tongzhou_check.template import HEADER_ROW, choices
 
 STRUCTURE = {"TZ002", "TZ003", "TZ004", "TZ005", "TZ006", "TZ007", "TZ012"}

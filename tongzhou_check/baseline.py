@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from tongzhou_check.model import Finding, Report, Suppression
+from tongzhou_check.model import BASELINED, Finding, Report
 
 BASELINE_VERSION = 1
 
@@ -66,7 +66,7 @@ def apply_baseline(findings: Sequence[Finding], entries: list[dict]) -> tuple[li
     out = []
     for f, fp in zip(findings, fingerprints(findings), strict=True):
         if fp in recorded and f.suppressed is None:
-            f = dataclasses.replace(f, suppressed=Suppression("baseline", "recorded in the baseline"))
+            f = dataclasses.replace(f, suppressed=BASELINED)
             matched.add(fp)
         out.append(f)
     return out, [e for fp, e in recorded.items() if fp not in matched]

@@ -22,18 +22,19 @@ from rich.table import Table
 from tongzhou_check import __version__
 from tongzhou_check.appendix import SUFFIXES as APPENDIX_SUFFIXES
 from tongzhou_check.appendix import write as write_appendix
+from tongzhou_check.appendix.facts import collect as collect_facts
 from tongzhou_check.appendix.markdown import render as render_markdown
 from tongzhou_check.appendix.tables import build as build_appendix
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
 from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.engine import pack_calendar, today
+from tongzhou_check.engine import today
 from tongzhou_check.explain import catalogue
 from tongzhou_check.explain import explain as explain_rule
 from tongzhou_check.formats import FORMATS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.inputs import NoInput, expand
-from tongzhou_check.model import Report, Severity
+from tongzhou_check.model import Report
 from tongzhou_check.pack import Pack, PackError, load_pack
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
@@ -102,7 +103,7 @@ def _pack(location: Path | None) -> Pack:
 def _calendar(path: Path | None, pack: Pack | None = None) -> Calendar:
     """The official calendar; a --calendar file wins over the one the pack names."""
     try:
-        return load_calendar(path or (pack_calendar(pack) if pack else None))
+        return load_calendar(path or (pack.calendar_file() if pack else None))
     except CalendarError as exc:
         raise _fail(f"日历文件无效 / invalid calendar file: {exc}") from None
 
@@ -170,7 +171,7 @@ def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None
             raise _fail(f"未知单位 / unknown agency: {name} (tzcheck duties lists them)")
         agencies[shown] = found
     options = {"calendar": official, "agencies": agencies, "jobs": jobs or cfg.get("jobs") or os.cpu_count() or 1,
-               "appendix": appendix}
+               "collect": collect_facts if appendix else None}
     big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
     try:
         if not (big and err.is_terminal):
@@ -240,9 +241,7 @@ def audit(
                 annotate(report, Path(report.files[0].path), target, language)
             except AnnotateError as exc:
                 raise _fail(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
-    worst = report.worst()
-    threshold = None if threshold_name == "never" else Severity[threshold_name]
-    raise typer.Exit(1 if threshold is not None and worst is not None and worst >= threshold else 0)
+    raise typer.Exit(1 if report.failed() else 0)
 
 
 class TableFormat(StrEnum):

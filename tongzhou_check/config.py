@@ -8,15 +8,16 @@ aliases to the pack's kinds.
 from __future__ import annotations
 
 import dataclasses
-import json
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path, PurePath
 from typing import Any
 
+from tongzhou_check.checks import CHECKS
 from tongzhou_check.model import Severity
-from tongzhou_check.pack import Pack, schema_error
+from tongzhou_check.pack import check_params
+from tongzhou_check.packtypes import Pack, PackError
+from tongzhou_check.schema import load_schema, schema_error
 
 CONFIG_FILE = "tzcheck.toml"
 
@@ -50,10 +51,6 @@ class Config:
         return None
 
 
-def _schema() -> dict:
-    return json.loads((resources.files("tongzhou_check") / "schemas" / "config.schema.json").read_text("utf-8"))
-
-
 def find_config(start: Path | None = None) -> Config:
     """The nearest tzcheck.toml, or pyproject.toml with [tool.tzcheck], from `start` upwards; else empty."""
     here = (start or Path.cwd()).resolve()
@@ -81,7 +78,7 @@ def load_config(path: Path) -> Config:
 
 
 def _validated(path: Path, values: dict, prefix: str) -> Config:
-    error = schema_error(values, _schema())
+    error = schema_error(values, load_schema("config.schema.json"))
     if error is not None:
         where = prefix + ".".join(str(p) for p in error.absolute_path) if error.absolute_path else prefix.rstrip(".")
         if error.validator == "additionalProperties":
@@ -95,8 +92,6 @@ def _validated(path: Path, values: dict, prefix: str) -> Config:
 
 def apply_config(pack: Pack, config: Config) -> Pack:
     """The pack as the configuration changes it: rules selected or ignored, severities, parameters, aliases."""
-    from tongzhou_check.checks import CHECKS
-
     where = str(config.path)
 
     def rule_of(name: str, key: str) -> str:
@@ -121,9 +116,10 @@ def apply_config(pack: Pack, config: Config) -> Pack:
         check = CHECKS.get(rule.check or "")
         if check is None:
             raise ConfigError(f"{where}: params.{name}: {rule_id} takes no parameters")
-        error = schema_error(merged, check.params_schema)
-        if error is not None:
-            raise ConfigError(f"{where}: params.{name}{error.json_path[1:]}: {error.message}")
+        try:  # the same validation, shape and meaning, as the pack's own parameters
+            check_params(check, merged, pack.kinds.get(rule.kind or ""), where, f"params.{name}")
+        except PackError as exc:
+            raise ConfigError(f"{where}: {exc.path}: {exc.problem}") from None
         rules[rule_id] = dataclasses.replace(rule, params=merged)
     kinds = dict(pack.kinds)
     for kind_key, columns in config.get("aliases", {}).items():

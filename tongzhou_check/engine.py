@@ -1,9 +1,10 @@
-"""Run a rule pack over workbooks: read, recognise, check, turn hits into findings, build the report."""
+"""Run a rule pack over workbooks: read, check, turn hits into findings, build the report."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -13,19 +14,17 @@ from typing import Any
 import pandas as pd
 
 from tongzhou_check import __version__
-from tongzhou_check.appendix.facts import collect
-from tongzhou_check.checks import CHECKS, Context, Hit, WorkbookData
+from tongzhou_check.checks import CHECKS, Context, Hit
 from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
-from tongzhou_check.layout import Recogniser
 from tongzhou_check.masking import mask
-from tongzhou_check.model import FileResult, Finding, Report, RuleDoc, SheetResult, Suppression
-from tongzhou_check.pack import Pack, Rule
-from tongzhou_check.sheet import SheetData, build_sheet
-from tongzhou_check.workbook import ReadError, read_workbook
+from tongzhou_check.model import Facts, FileResult, Finding, Report, RuleDoc, Suppression
+from tongzhou_check.packtypes import Pack, Rule
+from tongzhou_check.reader import Recogniser, SheetData, Workbook, read_book
 from tongzhou_check.workdays import Calendar, load_calendar
 
 LANGS = ("zh", "en")
+Collect = Callable[[Workbook, Context], Facts]  # what a caller counts in each workbook (the annual appendix)
 
 
 class _Missing:
@@ -96,15 +95,24 @@ class _FileAudit:
         self.pack, self.shown, self.file_index = pack, shown, file_index
         self.exempt: dict[str, set[tuple[str, int]]] = {}  # rule → (sheet, row) found but exempt by the plan
 
+    def _message(self, hit: Hit, rule: Rule) -> tuple[Rule, dict[str, str]]:
+        """The rule a hit is reported under, and its message template.
+
+        A reason another rule is raised by (a date outside the calendar: TZ009) goes to that rule; when that rule
+        is not active, the finding stays with the rule that ran, in the raising rule's words — never silence.
+        """
+        if hit.reason is None:
+            return rule, rule.message
+        if hit.reason in self.pack.routes:
+            target = self.pack.rules[self.pack.routes[hit.reason]]
+            return (target if target.active else rule), target.message
+        return rule, self.pack.messages[hit.reason]
+
     def findings(self, hit: Hit, rule: Rule, sheet: SheetData | None) -> Iterable[Finding]:
-        if hit.rule is not None:  # reported under another rule (a date outside the calendar: TZ009)
-            other = self.pack.rule(hit.rule)
-            if other is None or not other.active:
-                return
-            rule = other
-        template = self.pack.messages[hit.message] if hit.message else rule.message
+        clause = hit.clause or rule.clause
+        rule, template = self._message(hit, rule)
         base: dict[str, Any] = {"title": rule.title, **hit.fields}
-        common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": hit.clause or rule.clause,
+        common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": clause,
                   "subject": hit.subject, "file_index": self.file_index}
         if sheet is None:
             raw = hit.sheet
@@ -176,37 +184,22 @@ def _waive(findings: list[Finding], sheets: Sequence[SheetData], pack: Pack) -> 
     out = []
     for f in findings:
         reason = granted.get(f.sheet or "", {}).get(f.row or -1, {}).get(f.rule)
-        if reason is not None and pack.rules[f.rule].check != "waiver":
+        check = pack.rules[f.rule].check
+        if reason is not None and (check is None or CHECKS[check].waivable):
             f = dataclasses.replace(f, suppressed=Suppression("waiver", mask(reason) or ""))
         out.append(f)
     return out
 
 
-def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context,
+def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
                recogniser: Recogniser | None = None) -> FileResult:
-    """Audit one file. A pure function of its inputs: returns plain, picklable results."""
-    recogniser = recogniser or Recogniser(pack)
-    error: ReadError | None = None
-    try:
-        raws = read_workbook(path)
-    except ReadError as exc:
-        raws, error = [], exc
-    sheets: list[SheetData] = []
-    unrecognised = []
-    results = []
-    for raw in raws:
-        has_cells = any(any(v != "" for v in row) for row in raw.rows)
-        layout = recogniser.layout(raw) if has_cells else None
-        if layout is None:
-            if has_cells:  # an empty sheet (Excel's spare Sheet2) is listed, not reported
-                unrecognised.append(raw)
-            results.append(SheetResult(raw.name, None, None, 0, raw.hidden))
-            continue
-        sheet = build_sheet(raw, layout, pack.reading)
-        sheets.append(sheet)
-        results.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
-    agency = _agency(pack, ctx, sheets, path)  # an unreadable file still has its --agency or file name
-    book = WorkbookData(path, error, tuple(sheets), tuple(unrecognised), len(raws), agency)
+    """Audit one file. A pure function of its inputs: returns plain, picklable results.
+
+    `collect` also counts what a caller needs in the workbook as read (the appendix's facts), in the same pass.
+    """
+    book = read_book(path, pack, recogniser)
+    agency = _agency(pack, ctx, book.sheets, path)  # an unreadable file still has its --agency or file name
+    book = dataclasses.replace(book, agency=agency)
     audit = _FileAudit(pack, shown, file_index)
     findings: list[Finding] = []
     for rule in pack.rules.values():
@@ -217,20 +210,20 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
             for hit in check.run(book, rule, ctx):
                 findings.extend(audit.findings(hit, rule, hit.at))
             continue
-        for sheet in sheets:
+        for sheet in book.sheets:
             if rule.kind in (None, sheet.kind.key):
                 for hit in check.run(sheet, rule, ctx):
                     findings.extend(audit.findings(hit, rule, sheet))
-    findings = _waive(findings, sheets, pack)
+    findings = _waive(findings, book.sheets, pack)
     return FileResult(
         path=shown,
         sha256=_sha256(path),
-        status="unreadable" if error else "ok",
-        sheets=tuple(results),
+        status="unreadable" if book.error else "ok",
+        sheets=book.listing,
         findings=tuple(findings),
         exempt=tuple(sorted((rule, len(rows)) for rule, rows in audit.exempt.items())),
         agency=(agency.id, agency.name, agency.source) if agency else None,
-        facts=collect(book, ctx.year, ctx.as_of) if ctx.appendix and error is None else None,
+        facts=collect(book, ctx) if collect is not None and book.error is None else None,
     )
 
 
@@ -249,55 +242,46 @@ def _agency(pack: Pack, ctx: Context, sheets: Sequence[SheetData], path: Path) -
     return pack.duty_map.identify(ctx.agency, cells, titles, path)
 
 
-def pack_calendar(pack: Pack) -> Path | None:
-    """The calendar file a pack names (relative to the pack), if any."""
-    return Path(pack.root) / pack.calendar if pack.calendar else None
-
-
 def today() -> dt.date:
     """Today in Asia/Shanghai (UTC+8, no daylight saving)."""
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
-_WORKER: dict[str, Any] = {}
+Task = tuple[int, Path, str, str | None]  # (index, path, path as shown, the file's agency)
 
 
-def _start_worker(pack: Pack, ctx: Context) -> None:
-    _WORKER.update(pack=pack, ctx=ctx, recogniser=Recogniser(pack))
-
-
-def _audit_task(task: tuple[int, Path, str, str | None]) -> FileResult:
+def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, task: Task) -> FileResult:
     index, path, shown, agency = task
-    ctx = dataclasses.replace(_WORKER["ctx"], agency=agency)
-    return audit_file(path, shown, index, _WORKER["pack"], ctx, _WORKER["recogniser"])
+    return audit_file(path, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect)
 
 
 def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
           progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
           agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1,
-          appendix: bool = False) -> Report:
+          collect: Collect | None = None) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
     The calendar defaults to the library's, with the pack's calendar file (if it names one) added. `agency` is
     every file's agency, `agencies` a file's (by the path as shown); `jobs` > 1 audits files in worker processes,
-    with the same result as a serial run. `appendix` also collects each file's facts for the annual appendix.
+    with the same result as a serial run. `collect` counts what a caller needs in each workbook (the annual
+    appendix's facts); it must be a module-level function, to reach worker processes. Reentrant: no state is
+    kept between calls.
     """
     if calendar is None:
-        calendar = load_calendar(pack_calendar(pack))
-    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar, appendix=appendix)
+        calendar = load_calendar(pack.calendar_file())
+    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
     tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
+    run = functools.partial(_audit_task, pack, ctx, collect)
     results: list[FileResult] = []
     if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_start_worker,
-                                 initargs=(pack, ctx)) as pool:
-            for result in pool.map(_audit_task, tasks):
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            for result in pool.map(run, tasks):
                 results.append(result)
                 if progress:
                     progress(result.path)
     else:
-        _start_worker(pack, ctx)
         for task in tasks:
-            results.append(_audit_task(task))
+            results.append(run(task))
             if progress:
                 progress(task[2])
     findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
@@ -314,7 +298,7 @@ def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: i
         findings=tuple(findings),
         rule_docs=tuple(
             RuleDoc(r.id, r.slug, r.severity, r.clause, r.quote, r.title["zh"], r.title["en"],
-                    r.description["zh"], r.description["en"])
+                    r.description["zh"], r.description["en"], r.active)
             for r in pack.rules.values()
         ),
     )

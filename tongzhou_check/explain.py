@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from tongzhou_check.pack import Pack, Rule
+from tongzhou_check.packtypes import Pack, Rule
 
 HEADINGS = {
     "zh": {"what": "检查什么", "why": "依据", "params": "参数", "pass": "合格示例", "fail": "不合格示例",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from tongzhou_check.workbook import SUFFIXES
+from tongzhou_check.reader.workbook import SUFFIXES
 
 
 class NoInput(Exception):

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+
+from tongzhou_check.privacy import mask_text
 
 # Long digit runs (half- or full-width, an ID's final X included) are masked even before the privacy rule's
 # detectors know what they are: a report that echoes a cell must never become the leak.
 _DIGIT_RUN = re.compile(r"(?<![0-9０-９])[0-9０-９]{11,}[XxＸｘ]?(?![0-9０-９])")
-
-Masker = Callable[[str], str]
-_maskers: list[Masker] = []
-
-
-def register(masker: Masker) -> None:
-    """Add a detector-based masker (the privacy rule registers its detectors here)."""
-    if masker not in _maskers:
-        _maskers.append(masker)
 
 
 def mask_run(run: str) -> str:
@@ -30,8 +22,7 @@ def mask_run(run: str) -> str:
 
 
 def mask(text: str | None) -> str | None:
+    """The text with every personal identifier the privacy detectors find, and every long digit run, masked."""
     if not text:
         return text
-    for masker in _maskers:
-        text = masker(text)
-    return _DIGIT_RUN.sub(lambda m: mask_run(m.group(0)), text)
+    return _DIGIT_RUN.sub(lambda m: mask_run(m.group(0)), mask_text(text))

@@ -19,7 +19,14 @@ class Severity(IntEnum):
 @dataclass(frozen=True)
 class Suppression:
     by: str  # "waiver" | "baseline"
-    reason: str
+    reason: str  # a waiver's reason as the clerk wrote it (masked); the tool's own words in Chinese
+    reason_en: str | None = None  # the tool's own words in English (a waiver's reason has one language)
+
+    def text(self, lang: str) -> str:
+        return self.reason_en if lang == "en" and self.reason_en is not None else self.reason
+
+
+BASELINED = Suppression("baseline", "已记录在基线中", "recorded in the baseline")
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ class Unplaced:
 
     sheet: str
     cell: str | None
-    reason: str  # the column at fault: applicant_type | received | replied | outcome
+    reason: str  # the role of the column at fault (pack.yaml's appendix): received | replied | applicant | outcome
     value: str = ""  # masked
     count: int = 1
 
@@ -116,6 +123,7 @@ class RuleDoc:
     title_en: str
     description_zh: str
     description_en: str
+    active: bool = True  # run in this audit (not planned, not deselected by the configuration)
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -163,3 +171,16 @@ class Report:
     def worst(self) -> Severity | None:
         active = [f.severity for f in self.findings if f.suppressed is None]
         return max(active) if active else None
+
+    def gate_threshold(self) -> Severity | None:
+        """The severity at which the gate fails (`fail_on`), None for never."""
+        return None if self.fail_on == "never" else Severity[self.fail_on]
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether one finding fails the gate: active and at or above the threshold."""
+        threshold = self.gate_threshold()
+        return finding.suppressed is None and threshold is not None and finding.severity >= threshold
+
+    def failed(self) -> bool:
+        """The gate: exit 1 when an active finding is at or above `fail_on`."""
+        return any(self.fails(f) for f in self.findings)

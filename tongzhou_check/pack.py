@@ -1,128 +1,32 @@
-"""Rule packs: load pack.yaml, kinds.yaml and rules/*.yaml, validate them with JSON Schema, build Pack."""
+"""Load a rule pack (pack.yaml, kinds.yaml, rules/*.yaml, duties.yaml): validate its shape and its meaning.
+
+Shape is JSON Schema. Meaning is what a check can use: every column a rule names exists in its kind with a type
+the check can compare; every message field and `headers[...]`/`values[...]` key is one the check fills in; every
+reason a check can report has a message or a rule raised by it. A pack that loads never crashes or goes silent
+mid-audit: each problem is a PackError naming the file and JSON path, before any workbook is read.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
-from dataclasses import dataclass, field
+import re
+import string
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import numpy as np
-import pandas as pd
 import yaml
 
+from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.model import Severity
+from tongzhou_check.packtypes import AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
+from tongzhou_check.schema import load_schema, schema_error
 from tongzhou_check.text import YamlLoader, norm_header, squash
 
 BUILTIN_PACK = "tongzhou-2018"
-
-
-class PackError(Exception):
-    """An invalid rule pack: names the file and the JSON path of the problem."""
-
-    def __init__(self, file: Path | str, path: str, problem: str) -> None:
-        self.file, self.path, self.problem = str(file), path, problem
-        super().__init__(f"{file}: {path}: {problem}")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...]
-    type: str
-    required: bool = False
-    values: tuple[str, ...] = ()
-    value_aliases: dict[str, str] = field(default_factory=dict)
-    sample: Any = None
-    tree: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a two-level enumeration: (group, leaves)
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        return (self.header, *self.aliases)
-
-
-@dataclass(frozen=True)
-class Kind:
-    key: str
-    title: dict[str, str]
-    names: tuple[str, ...]
-    columns: dict[str, Column]
-    keys: tuple[str, ...] = ()
-    published: tuple[str, ...] = ()
-    date_order: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        return tuple(k for k, c in self.columns.items() if c.required)
-
-
-@dataclass(frozen=True)
-class Reading:
-    placeholders: frozenset[str]
-    notes_prefixes: tuple[str, ...]
-    header_suffixes: tuple[str, ...]
-    header_scan_rows: int
-    check_marks: frozenset[str]
-    channel_ticked: tuple[str, ...]
-    channel_unticked: tuple[str, ...]
-    waiver_headers: tuple[str, ...]
-    agency_labels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    slug: str
-    severity: Severity
-    scope: str
-    clause: str
-    quote: str
-    title: dict[str, str]
-    description: dict[str, str]
-    message: dict[str, str]
-    kind: str | None = None
-    status: str = "active"
-    check: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    raised_by: tuple[str, ...] = ()
-    basis: str = ""
-    examples: dict[str, list[dict]] = field(default_factory=dict)
-    file: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
-
-
-@dataclass(frozen=True)
-class Pack:
-    id: str
-    version: str
-    sha256: str
-    title: dict[str, str]
-    messages: dict[str, dict[str, str]]
-    reading: Reading
-    kinds: dict[str, Kind]
-    rules: dict[str, Rule]
-    root: str
-    calendar: str | None = None
-    duty_map: DutyMap | None = None
-
-    def rule(self, name: str) -> Rule | None:
-        """A rule by id (`TZ201`) or slug (`comment-window`), case-insensitive for the id."""
-        name = name.strip()
-        if name.upper() in self.rules:
-            return self.rules[name.upper()]
-        return next((r for r in self.rules.values() if r.slug == name.lower()), None)
-
-    def rules_for(self, check: str) -> list[Rule]:
-        return [r for r in self.rules.values() if r.active and r.check == check]
+INDEXED = ("headers", "values")  # message fields indexed by a column key: {headers[received]}
+_FIELD = re.compile(r"^(\w+)(?:\[([^\[\]]+)\])?$")
 
 
 def builtin_pack_dir() -> Path:
@@ -131,10 +35,6 @@ def builtin_pack_dir() -> Path:
     if shipped.is_dir():
         return Path(str(shipped))
     return Path(__file__).resolve().parent.parent / "rules" / BUILTIN_PACK
-
-
-def _schema(name: str) -> dict:
-    return json.loads((resources.files("tongzhou_check") / "schemas" / name).read_text("utf-8"))
 
 
 def _read_yaml(path: Path) -> Any:
@@ -146,20 +46,6 @@ def _read_yaml(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "$"
         raise PackError(path, where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-
-
-_VALIDATORS: dict[str, jsonschema.protocols.Validator] = {}
-
-
-def schema_error(doc: Any, schema: dict) -> jsonschema.ValidationError | None:
-    """The most relevant error of a document against a schema, or None. One validator per schema, its own schema
-    checked once (jsonschema.validate checks it on every call: that was most of a pack's loading time)."""
-    key = json.dumps(schema, sort_keys=True)
-    if key not in _VALIDATORS:
-        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-        cls.check_schema(schema)
-        _VALIDATORS[key] = cls(schema)
-    return jsonschema.exceptions.best_match(_VALIDATORS[key].iter_errors(doc))
 
 
 def _validate(doc: Any, schema: dict, path: Path) -> None:
@@ -250,29 +136,91 @@ def _reading(raw: dict) -> Reading:
     )
 
 
-def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
-    from tongzhou_check.checks import CHECKS  # the registry needs pack types; import late
+def _reading(raw: dict) -> Reading:
+    waiver = raw["waiver"]
+    return Reading(
+        placeholders=frozenset(squash(p).upper() for p in [*raw["placeholders"], ""]),
+        notes_prefixes=tuple(norm_header(p) for p in raw["notes_prefixes"]),
+        header_suffixes=tuple(norm_header(s) for s in raw["header_suffixes"]),
+        header_scan_rows=raw["header_scan_rows"],
+        check_marks=frozenset(raw["check_marks"]),
+        channel_ticked=tuple(raw["channel_ticked"]),
+        channel_unticked=tuple(raw["channel_unticked"]),
+        waiver_headers=(waiver["header"], *waiver.get("aliases", ())),
+        agency_labels=tuple(raw.get("agency_labels", ())),
+    )
 
+
+def template_problem(template: str, fields: frozenset[str], kind: Kind | None) -> str | None:
+    """Why a message template cannot be rendered with a check's fields, or None.
+
+    A field is a name the check fills in, or `headers[key]` / `values[key]` with a column key of the rule's kind.
+    """
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        return f"not a valid template: {exc}"
+    for _, name, _, _ in parsed:
+        if name is None:
+            continue
+        m = _FIELD.match(name)
+        if m is None:
+            return f"{{{name}}}: a field is a name or headers[column] / values[column]"
+        field, key = m[1], m[2]
+        if field not in fields:
+            return f"unknown field {{{field}}}; this check gives: {', '.join(sorted(fields))}"
+        if (key is None) != (field not in INDEXED):
+            return f"{{{name}}}: " + (f"{{{field}[column]}} needs a column key" if key is None
+                                      else f"{{{field}}} takes no [key]")
+        if key is not None and key != "waiver" and (kind is None or key not in kind.columns):
+            where = f"of {kind.key}" if kind else "(the rule has no kind)"
+            return f"{{{name}}}: {key!r} is not a column {where}"
+    return None
+
+
+def _check_template(text: dict[str, str], fields: frozenset[str], kind: Kind | None, path: Path | str,
+                    where: str) -> None:
+    for lang, template in text.items():
+        problem = template_problem(template, fields, kind)
+        if problem:
+            raise PackError(path, f"{where}.{lang}", problem)
+
+
+def check_params(check: Check, params: dict, kind: Kind | None, path: Path | str, base: str) -> None:
+    """The parameters' schema, then their meaning: columns of the kind, of the types the check uses."""
+    error = schema_error(params, check.params_schema)
+    if error is not None:
+        raise PackError(path, base + error.json_path[1:], error.message)
+    if kind is None:
+        return
+    for where, col, types in check.columns(params):
+        if col not in kind.columns:
+            raise PackError(path, f"{base}.{where}", f"{col!r} is not a column of {kind.key}")
+        if types and kind.columns[col].type not in types:
+            raise PackError(path, f"{base}.{where}", f"{col!r} is a {kind.columns[col].type} column; "
+                                                     f"this needs {' or '.join(types)}")
+    for where, problem in check.meaning(params, kind):
+        raise PackError(path, f"{base}.{where}", problem)
+
+
+def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
     if raw.get("kind") is not None and raw["kind"] not in kinds:
         raise PackError(path, "$.kind", f"unknown kind {raw['kind']!r}")
-    status = raw.get("status", "active")
+    reasons = {reason for check in CHECKS.values() for reason in check.reasons}
     for i, name in enumerate(raw.get("raised_by", ())):
-        if name not in CHECKS:
-            raise PackError(path, f"$.raised_by[{i}]", f"unknown check type {name!r}")
+        if name not in reasons:
+            raise PackError(path, f"$.raised_by[{i}]",
+                            f"no check reports {name!r}; reasons: {', '.join(sorted(reasons))}")
+    status = raw.get("status", "active")
     if status == "active" and "check" in raw:
         check = CHECKS.get(raw["check"])
         if check is None:
             raise PackError(path, "$.check", f"unknown check type {raw['check']!r}; known: {', '.join(CHECKS)}")
-        error = schema_error(raw.get("params", {}), check.params_schema)
-        if error is not None:
-            raise PackError(path, "$.params" + error.json_path[1:], error.message)
         if check.scope != raw["scope"]:
             raise PackError(path, "$.scope", f"check {raw['check']!r} runs at {check.scope} scope")
         kind = kinds.get(raw.get("kind") or "")
-        if kind is not None:
-            for where, col in check.columns(raw.get("params", {})):
-                if col not in kind.columns:
-                    raise PackError(path, f"$.params.{where}", f"{col!r} is not a column of {kind.key}")
+        check_params(check, raw.get("params", {}), kind, path, "$.params")
+        _check_template(raw["message"], check.fields, kind, path, "$.message")
     return Rule(
         id=raw["id"],
         slug=raw["slug"],
@@ -294,19 +242,95 @@ def _rule(raw: dict, path: Path, kinds: dict[str, Kind]) -> Rule:
     )
 
 
+def _routes(rules: dict[str, Rule]) -> dict[str, str]:
+    """reason → the rule raised by it (one rule per reason)."""
+    routes: dict[str, str] = {}
+    for rule in rules.values():
+        for i, reason in enumerate(rule.raised_by):
+            if reason in routes:
+                raise PackError(rule.file, f"$.raised_by[{i}]", f"{reason!r} is already raised by {routes[reason]}")
+            routes[reason] = rule.id
+    return routes
+
+
+def check_reasons(rules: dict[str, Rule], kinds: dict[str, Kind], messages: dict, routes: dict[str, str],
+                  manifest: Path | str) -> None:
+    """Every reason an active rule's check may report has a message with the fields the check gives it."""
+    for rule in rules.values():
+        if not rule.active or rule.check is None:
+            continue
+        kind = kinds.get(rule.kind or "")
+        for reason, fields in CHECKS[rule.check].reasons.items():
+            if reason in routes:
+                target = rules[routes[reason]]
+                _check_template(target.message, fields, kind, target.file, "$.message")
+            elif reason in messages:
+                _check_template(messages[reason], fields, kind, manifest, f"$.messages.{reason}")
+            else:
+                raise PackError(manifest, "$.messages", f"no message {reason!r}, which {rule.id} ({rule.check}) "
+                                                        f"reports, and no rule raised_by it")
+
+
+def _appendix(raw: dict | None, kinds: dict[str, Kind], path: Path) -> AppendixSpec | None:
+    """pack.yaml's `appendix:`: the kinds and columns the annual appendix counts, each of the type it needs."""
+    if raw is None:
+        return None
+    needs = {"applications": {"received": ("date",), "replied": ("date",), "applicant": ("enum",),
+                              "outcome": ("enum",)},
+             "catalogue": {"area": ("text", "enum")},
+             "publication": {"area": ("text", "enum"), "date": ("date",)}}
+    for part, spec in raw.items():
+        kind = kinds.get(spec["kind"])
+        if kind is None:
+            raise PackError(path, f"$.appendix.{part}.kind", f"unknown kind {spec['kind']!r}")
+        for role, types in needs[part].items():
+            col = kind.columns.get(spec[role])
+            if col is None:
+                raise PackError(path, f"$.appendix.{part}.{role}", f"{spec[role]!r} is not a column of {kind.key}")
+            if col.type not in types:
+                raise PackError(path, f"$.appendix.{part}.{role}", f"{spec[role]!r} is a {col.type} column; "
+                                                                   f"this needs {' or '.join(types)}")
+    outcome = raw.get("applications") and kinds[raw["applications"]["kind"]].columns[raw["applications"]["outcome"]]
+    if outcome and not outcome.tree:
+        raise PackError(path, "$.appendix.applications.outcome", "Table 三's rows need an outcome column with a tree")
+    return AppendixSpec(**{part: dict(spec) for part, spec in raw.items()})
+
+
+_CACHE: dict[str, Pack] = {}
+
+
+def _files(root: Path, doc: dict, manifest: Path) -> list[Path]:
+    files = [manifest, root / doc["kinds"], *sorted((root / doc["rules"]).glob("*.yaml"))]
+    return files + ([root / doc["duties"]] if doc.get("duties") else [])
+
+
 def load_pack(location: Path | str | None = None) -> Pack:
-    """Load and validate a pack directory (or its pack.yaml); None loads the built-in pack."""
+    """Load and validate a pack directory (or its pack.yaml); None loads the built-in pack.
+
+    Packs are frozen: the same files (by content) give the same Pack, loaded once per process.
+    """
     root = Path(location) if location else builtin_pack_dir()
     manifest = root / "pack.yaml" if root.is_dir() else root
     root = manifest.parent
     doc = _read_yaml(manifest)
-    _validate(doc, _schema("pack.schema.json"), manifest)
+    _validate(doc, load_schema("pack.schema.json"), manifest)
+    digest = hashlib.sha256()
+    for path in _files(root, doc, manifest):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    key = f"{root.resolve()}\0{digest.hexdigest()}"
+    if key not in _CACHE:
+        _CACHE[key] = _load(root, manifest, doc, digest.hexdigest())
+    return _CACHE[key]
+
+
+def _load(root: Path, manifest: Path, doc: dict, sha256: str) -> Pack:
     kinds_path = root / doc["kinds"]
     kinds_doc = _read_yaml(kinds_path)
-    _validate(kinds_doc, _schema("kinds.schema.json"), kinds_path)
+    _validate(kinds_doc, load_schema("kinds.schema.json"), kinds_path)
     kinds = {k: _kind(k, v, kinds_path) for k, v in kinds_doc["kinds"].items()}
 
-    rule_schema = _schema("rule.schema.json")
+    rule_schema = load_schema("rule.schema.json")
     rules_dir = root / doc["rules"]
     rule_files = sorted(rules_dir.glob("*.yaml"))
     if not rule_files:
@@ -320,33 +344,31 @@ def load_pack(location: Path | str | None = None) -> Pack:
             raise PackError(path, "$.id", f"duplicate rule {raw['id']} {raw['slug']}")
         rules[raw["id"]] = _rule(raw, path, kinds)
         slugs.add(raw["slug"])
-
-    duty_map, duties_path = None, None
-    if doc.get("duties"):
-        duties_path = root / doc["duties"]
-        duty_map = _duty_map(duties_path)
-    digest = hashlib.sha256()
-    for path in [manifest, kinds_path, *rule_files, *([duties_path] if duties_path else [])]:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    rules = dict(sorted(rules.items()))
+    messages = doc.get("messages", {})
+    routes = _routes(rules)
+    check_reasons(rules, kinds, messages, routes, manifest)
     return Pack(
         id=doc["id"],
         version=str(doc["version"]),
-        sha256=digest.hexdigest(),
+        sha256=sha256,
         title=doc["title"],
-        messages=doc.get("messages", {}),
+        messages=messages,
         reading=_reading(kinds_doc["reading"]),
         kinds=kinds,
-        rules=dict(sorted(rules.items())),
+        rules=rules,
         root=str(root),
         calendar=doc.get("calendar"),
-        duty_map=duty_map,
+        duty_map=_duty_map(root / doc["duties"]) if doc.get("duties") else None,
+        routes=routes,
+        appendix=_appendix(doc.get("appendix"), kinds, manifest),
     )
 
 
 def _duty_map(path: Path) -> DutyMap:
     """duties.yaml: the plan's agencies and the disclosure duties it assigns them (TZ120)."""
     doc = _read_yaml(path)
-    _validate(doc, _schema("duties.schema.json"), path)
+    _validate(doc, load_schema("duties.schema.json"), path)
     agencies = tuple(
         Agency(a["id"], a["short"], a["full"], tuple(a.get("aliases", ())), tuple(a.get("successors", ())))
         for a in doc["agencies"]
@@ -364,35 +386,3 @@ def _duty_map(path: Path) -> DutyMap:
             hedged=bool(d.get("hedged", False)), part=d.get("part"),
         ))
     return DutyMap(agencies, tuple(duties))
-
-
-def _is_periods(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and isinstance(value[0], dict) and "from" in value[0]
-
-
-def param_at(value: Any, on: dt.date) -> tuple[Any, str]:
-    """A parameter in force on a date: a plain value, or the last `{from, value, basis}` period begun by then.
-
-    Before the first period the parameter is not in force: (None, "").
-    """
-    if not _is_periods(value):
-        return value, ""
-    current = None
-    for period in sorted(value, key=lambda p: str(p["from"])):
-        if dt.date.fromisoformat(str(period["from"])) <= on:
-            current = period
-    return (current["value"], current.get("basis", "")) if current else (None, "")
-
-
-def param_series(value: Any, on: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """param_at for a column of dates at once: (values, bases); NaN/"" where no period is in force."""
-    if not _is_periods(value):
-        return pd.Series(value, index=on.index, dtype=float), pd.Series("", index=on.index, dtype=object)
-    days = pd.to_datetime(on, errors="coerce")
-    values = pd.Series(np.nan, index=on.index, dtype=float)
-    bases = pd.Series("", index=on.index, dtype=object)
-    for period in sorted(value, key=lambda p: str(p["from"])):
-        started = (days >= pd.Timestamp(str(period["from"]))).to_numpy()
-        values[started] = period["value"]
-        bases[started] = period.get("basis", "")
-    return values, bases

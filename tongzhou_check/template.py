@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tongzhou_check.pack import Column, Kind, Pack
+from tongzhou_check.packtypes import Column, Kind, Pack
 
 ROWS = 1000  # data rows that get the drop-downs and date formats
 LIST_LIMIT = 255  # Excel's limit on an in-cell list's source

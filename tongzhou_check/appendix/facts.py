@@ -2,37 +2,41 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
-from tongzhou_check.checks.base import WorkbookData
+from tongzhou_check.checks import Context, Workbook
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Facts, Unplaced
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.reader import SheetData
 from tongzhou_check.text import squash
 
 NEW, CARRIED, OPEN = "new", "carried", "open"  # 一、本年新收 · 二、上年结转 · 四、结转下年度继续办理
 Counts = list[pd.DataFrame]  # (row, type) records, tallied once per workbook
 
 
-def collect(book: WorkbookData, year: int, as_of: dt.date) -> Facts:
-    """The facts of one workbook for the year's appendix, counting up to the year's end or as-of, if earlier."""
-    start = pd.Timestamp(year, 1, 1)
-    end = min(pd.Timestamp(year, 12, 31), pd.Timestamp(as_of))
+def collect(book: Workbook, ctx: Context) -> Facts:
+    """The facts of one workbook for the year's appendix, counting up to the year's end or as-of, if earlier.
+
+    What is counted where is the pack's `appendix:` (kinds and column keys, validated when the pack loads).
+    """
+    spec = ctx.pack.appendix
+    if spec is None:
+        return Facts()
+    start = pd.Timestamp(ctx.year, 1, 1)
+    end = min(pd.Timestamp(ctx.year, 12, 31), pd.Timestamp(ctx.as_of))
     counts: Counts = []
     unplaced: list[Unplaced] = []
     areas: Counts = []
     for sheet in book.sheets:
-        if sheet.kind.key == "application":
-            frames, missed = _applications(sheet, start, end)
+        if spec.applications and sheet.kind.key == spec.applications["kind"]:
+            frames, missed = _applications(sheet, spec.applications, start, end)
             counts += frames
             unplaced += missed
-        elif sheet.kind.key == "catalogue":
-            areas.append(_areas(sheet, pd.Series(True, index=sheet.rows), "catalogue"))
-        elif sheet.kind.key == "publication":
-            published = _dates(sheet, "published")
-            areas.append(_areas(sheet, published.between(start, end), "publication"))
+        if spec.catalogue and sheet.kind.key == spec.catalogue["kind"]:
+            areas.append(_areas(sheet, spec.catalogue["area"], pd.Series(True, index=sheet.rows), "catalogue"))
+        if spec.publication and sheet.kind.key == spec.publication["kind"]:
+            published = _dates(sheet, spec.publication["date"])
+            areas.append(_areas(sheet, spec.publication["area"], published.between(start, end), "publication"))
     return Facts(applications=_tally(counts), unplaced=tuple(unplaced), areas=_tally(areas))
 
 
@@ -42,32 +46,33 @@ def _dates(sheet: SheetData, key: str) -> pd.Series:
     return pd.to_datetime(sheet.values(key), errors="coerce")
 
 
-def _applications(sheet: SheetData, start: pd.Timestamp, end: pd.Timestamp) -> tuple[Counts, list[Unplaced]]:
+def _applications(sheet: SheetData, cols: dict[str, str], start: pd.Timestamp, end: pd.Timestamp
+                  ) -> tuple[Counts, list[Unplaced]]:
     """Rows 一, 二, 四 and the outcome of each application replied by the end, by applicant type.
 
     一+二 = 三(七)+四 holds for every placed application: one counted in 一 or 二 is either replied by the end (an
     outcome row) or not (四). Those that cannot be placed are listed, never dropped silently, and show in the checks.
     """
-    received, replied = _dates(sheet, "received"), _dates(sheet, "replied")
+    received, replied = _dates(sheet, cols["received"]), _dates(sheet, cols["replied"])
     new = received.between(start, end)
     carried = (received < start) & ~(replied < start)
     counted = new | carried
-    bad_reply = counted & (_unreadable(sheet, "replied", replied) | (new & (replied < start)))
+    bad_reply = counted & (_unreadable(sheet, cols["replied"], replied) | (new & (replied < start)))
     done = counted & (replied <= end) & ~bad_reply
     waiting = counted & ~(replied <= end) & ~bad_reply
-    unplaced = _listed(sheet, "received", received.isna() & ~(replied < start))  # may belong to the year
-    unplaced += _listed(sheet, "replied", bad_reply)
-    if "applicant_type" not in sheet.columns:
-        return [], unplaced + _whole(sheet, "applicant_type", counted)
-    applicant = sheet.values("applicant_type")
-    unplaced += _listed(sheet, "applicant_type", counted & applicant.isna())
+    unplaced = _listed(sheet, cols, "received", received.isna() & ~(replied < start))  # may belong to the year
+    unplaced += _listed(sheet, cols, "replied", bad_reply)
+    if cols["applicant"] not in sheet.columns:
+        return [], unplaced + _whole(sheet, "applicant", counted)
+    applicant = sheet.values(cols["applicant"])
+    unplaced += _listed(sheet, cols, "applicant", counted & applicant.isna())
     frames = [pd.DataFrame({"row": row, "type": applicant[rows & applicant.notna()]})
               for row, rows in ((NEW, new), (CARRIED, carried), (OPEN, waiting))]
     placed = done & applicant.notna()
-    if "outcome" not in sheet.columns:
+    if cols["outcome"] not in sheet.columns:
         return frames, unplaced + _whole(sheet, "outcome", placed)
-    outcome = sheet.values("outcome")
-    unplaced += _listed(sheet, "outcome", placed & outcome.isna())
+    outcome = sheet.values(cols["outcome"])
+    unplaced += _listed(sheet, cols, "outcome", placed & outcome.isna())
     known = placed & outcome.notna()
     return [*frames, pd.DataFrame({"row": outcome[known], "type": applicant[known]})], unplaced
 
@@ -79,25 +84,27 @@ def _unreadable(sheet: SheetData, key: str, dates: pd.Series) -> pd.Series:
     return sheet.parsed[key].invalid | (sheet.values(key).notna() & dates.isna())
 
 
-def _listed(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
+def _listed(sheet: SheetData, cols: dict[str, str], role: str, rows: pd.Series) -> list[Unplaced]:
+    """The applications `rows` left unplaced because of one column (its role: received, applicant …)."""
+    key = cols[role]
     where = sheet.rows[rows.to_numpy(dtype=bool)]
     if where.empty:
         return []
     letter, _ = sheet.letter(key)
     texts = sheet.text(key, where) if key in sheet.columns else pd.Series("", index=where)
-    return [Unplaced(mask(sheet.name) or "", f"{letter}{row}" if letter else None, key, mask(str(text)) or "")
+    return [Unplaced(mask(sheet.name) or "", f"{letter}{row}" if letter else None, role, mask(str(text)) or "")
             for row, text in zip(where, texts, strict=True)]
 
 
-def _whole(sheet: SheetData, key: str, rows: pd.Series) -> list[Unplaced]:
+def _whole(sheet: SheetData, role: str, rows: pd.Series) -> list[Unplaced]:
     """A sheet without the column: one entry for all the applications it leaves unplaced."""
     count = int(rows.sum())
-    return [Unplaced(mask(sheet.name) or "", None, key, count=count)] if count else []
+    return [Unplaced(mask(sheet.name) or "", None, role, count=count)] if count else []
 
 
-def _areas(sheet: SheetData, rows: pd.Series, what: str) -> pd.DataFrame:
-    if "key_area" in sheet.columns:
-        area = sheet.values("key_area").fillna("").astype(str).map(squash)
+def _areas(sheet: SheetData, key: str, rows: pd.Series, what: str) -> pd.DataFrame:
+    if key in sheet.columns:
+        area = sheet.values(key).fillna("").astype(str).map(squash)
     else:
         area = pd.Series("", index=sheet.rows)
     return pd.DataFrame({"row": area[rows.to_numpy(dtype=bool)], "type": what})

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tongzhou_check.appendix.facts import CARRIED, NEW, OPEN
 from tongzhou_check.appendix.grid import Merge, Table, Value
 from tongzhou_check.model import Unplaced
-from tongzhou_check.pack import Kind
+from tongzhou_check.packtypes import Kind
 
 FORMATS = ("2021", "2019")
 COLLAPSED = {"2021": frozenset(), "2019": frozenset({"其他处理"})}  # groups the format gives one row only
@@ -38,7 +38,7 @@ TEXT = {
         "by_reason": "{column} {count} 件", "join": "、",
         "whole": "{file} · {sheet}:缺少“{column}”列,{count} 件申请无法归类",
         "reason": {"received": "收到日期缺失或无法识别,无法判断是否属于本年度",
-                   "applicant_type": "申请人类型缺失或不在六类之中",
+                   "applicant": "申请人类型缺失或不在六类之中",
                    "outcome": "已答复但处理结果缺失或无法对应本表各项",
                    "replied": "答复日期无法识别或早于本年度,无法判断是否已办结"},
         "value": "(填写为“{value}”)",
@@ -66,7 +66,7 @@ TEXT = {
         "by_reason": "{column}: {count}", "join": ", ",
         "whole": "{file} · {sheet}: no “{column}” column, {count} applications cannot be placed",
         "reason": {"received": "the date received is missing or unreadable, so the year is unknown",
-                   "applicant_type": "the applicant type is missing or not one of the six",
+                   "applicant": "the applicant type is missing or not one of the six",
                    "outcome": "replied, but the outcome is missing or matches no row of the table",
                    "replied": "the reply date is unreadable or before the year, so it is unknown whether it was "
                               "handled"},
@@ -117,19 +117,21 @@ def _merges(lines: list[Line], top: int) -> list[Merge]:
     return merges
 
 
-def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Sequence[tuple[str, Unplaced]],
-           sources: tuple[int, int], year: int, fmt: str, lang: str, footer: str) -> Table:
+def table3(application: Kind, cols: dict[str, str], facts: Sequence[tuple[str, Counter]],
+           unplaced: Sequence[tuple[str, Unplaced]], sources: tuple[int, int], year: int, fmt: str, lang: str,
+           footer: str) -> Table:
     """Table 三 from every file's application counts (file, Counter of (row, type)), with its cross-checks.
 
     `sources`: how many application sheets and records were read, said under the table (0 is not "no data").
 
     The columns are the application kind's applicant types (自然人, then the five kinds of organisation), the rows
-    its outcome tree: the values a clerk may write are exactly the cells the table has.
+    its outcome tree: the values a clerk may write are exactly the cells the table has. `cols`: the pack's
+    `appendix.applications` (the column key of each role).
     """
     text = TEXT[lang]
-    applicants = application.columns["applicant_type"].values
+    applicants = application.columns[cols["applicant"]].values
     organisations = [text["types"].get(a, a) for a in applicants[1:]]
-    lines = _lines(application.columns["outcome"].tree, fmt, text)
+    lines = _lines(application.columns[cols["outcome"]].tree, fmt, text)
     counts: Counter = Counter()
     for _, tally in facts:
         counts.update(tally)
@@ -148,7 +150,7 @@ def table3(application: Kind, facts: Sequence[tuple[str, Counter]], unplaced: Se
               Merge(1, LABELS + 1, 1, total - 1), Merge(1, total, 2, total)]
     merges += _merges(lines, len(header))
     columns = [text["person"], *organisations, text["total"]]
-    headers = {key: column.header for key, column in application.columns.items()}
+    headers = {role: application.columns[key].header for role, key in cols.items() if role != "kind"}
     source = text["source"].format(sheets=sources[0], rows=sources[1]) if sources[0] else text["no_source"]
     notes = [source, *_checks(body, results, total_line, columns, text), *_unplaced(unplaced, headers, text)]
     return Table(

@@ -9,7 +9,7 @@ from tongzhou_check.appendix.grid import Appendix, Chart, Table, Value
 from tongzhou_check.appendix.table3 import table3
 from tongzhou_check.masking import mask
 from tongzhou_check.model import FileResult, Finding, Report, Severity, Unplaced
-from tongzhou_check.pack import Kind, Pack
+from tongzhou_check.packtypes import Pack
 
 DUTY_CHECK = "plan_duties"  # the check whose findings 附表5 reads (TZ120)
 SHORT = 30  # characters of a duty's text shown in 附表5
@@ -30,6 +30,7 @@ TEXT = {
         "h2": ("规则", "名称", "依据条款", "级别", "问题数", "已豁免", "涉及单位"),
         "severity": {Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"},
         "note2": "问题数不含已豁免(工作簿豁免说明)和已列入基线的问题;涉及单位按有未豁免问题的单位计。",
+        "not_run": "未执行的规则(计划中或按配置停用):{rules}。",
         "t4": ("附表4 重点领域", "附表4 重点领域公开情况({year}年度)"),
         "h4": ("重点领域", "公开目录事项", "本年发布信息", "涉及单位"),
         "no_area": "(未标注重点领域)",
@@ -57,6 +58,7 @@ TEXT = {
         "h2": ("Rule", "Name", "Clause", "Severity", "Findings", "Waived", "Agencies"),
         "severity": {Severity.error: "error", Severity.warning: "warning", Severity.info: "info"},
         "note2": "Findings exclude waived and baselined ones; agencies are those with findings not waived.",
+        "not_run": "Rules not run (planned, or deselected by the configuration): {rules}.",
         "t4": ("Table 4 Key areas", "Table 4 Disclosure by key area ({year})"),
         "h4": ("Key area", "Catalogue items", "Published this year", "Agencies"),
         "no_area": "(no key area given)",
@@ -91,12 +93,12 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
              for r, _, shown, _ in files if r.facts]
     unplaced: list[tuple[str, Unplaced]] = [(shown, u) for r, _, shown, _ in files if r.facts
                                             for u in r.facts.unplaced]
-    application = pack.kinds.get("application")
+    spec = pack.appendix.applications if pack.appendix else None
     tables = (
         _overview(files, text, year, footer),
         _rules(report, files, lang, year, footer),
-        *([table3(application, facts, unplaced, _logs(report), year, table_format, lang, footer)]
-          if _countable(application) else []),
+        *([table3(pack.kinds[spec["kind"]], spec, facts, unplaced, _logs(report, spec["kind"]), year, table_format,
+                  lang, footer)] if spec else []),
         _areas(files, text, year, footer),
         _duties(pack, files, text, year, footer),
     )
@@ -106,16 +108,10 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
     return Appendix(title=text["appendix"].format(year=year), tables=tables, meta=meta, lang=lang)
 
 
-def _logs(report: Report) -> tuple[int, int]:
+def _logs(report: Report, kind: str) -> tuple[int, int]:
     """The application sheets read, and their records."""
-    logs = [s for r in report.files if r.facts for s in r.sheets if s.kind == "application"]
+    logs = [s for r in report.files if r.facts for s in r.sheets if s.kind == kind]
     return len(logs), sum(s.rows for s in logs)
-
-
-def _countable(application: Kind | None) -> bool:
-    """Whether a pack's application kind has what Table 三 counts (a pack of other kinds has no 附表3)."""
-    return application is not None and {"applicant_type", "outcome"} <= set(application.columns) \
-        and bool(application.columns["outcome"].tree)
 
 
 Files = list[tuple[FileResult, str, str, list[Finding]]]  # (result, agency name, path shown, its findings)
@@ -169,9 +165,11 @@ def _rules(report: Report, files: Files, lang: str, year: int, footer: str) -> T
                 waived[f.rule] += 1
     rows: list[tuple[Value, ...]] = [
         (doc.id, doc.title(lang), doc.clause, text["severity"][doc.severity], active[doc.id], waived[doc.id],
-         len(agencies[doc.id])) for doc in report.rule_docs]
+         len(agencies[doc.id])) for doc in report.rule_docs if doc.active]
+    idle = [doc.id for doc in report.rule_docs if not doc.active]
+    notes = (text["note2"], *([text["not_run"].format(rules="、".join(idle))] if idle else []))
     return _simple(text["t2"], text["h2"], rows, ("text", "text", "text", "text", "int", "int", "int"), year, footer,
-                   label_columns=2, notes=(text["note2"],))
+                   label_columns=2, notes=notes)
 
 
 def _areas(files: Files, text: dict, year: int, footer: str) -> Table:

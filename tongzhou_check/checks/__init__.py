@@ -1,4 +1,8 @@
-"""The registry of check types: a rule in YAML names one of these and gives its parameters."""
+"""The registry of check types: a rule in YAML names one of these and gives its parameters.
+
+Each entry says what a pack may ask of the check (message fields, reasons, parameter schema, columns and types),
+so that the loader validates a pack for meaning before any workbook is read.
+"""
 
 from __future__ import annotations
 
@@ -13,25 +17,30 @@ from tongzhou_check.checks import (
     values,
     waiver,
 )
-from tongzhou_check.checks.base import Check, Context, Hit, WorkbookData
+from tongzhou_check.checks.base import FILE, NOT_EVALUATED, ROW, SHEET, Check, Context, Hit, Workbook
 
 CHECKS: dict[str, Check] = {
-    "unreadable_file": Check(structure.unreadable_file, "file"),
-    "no_recognised_sheet": Check(structure.no_recognised_sheet, "file"),
-    "unrecognised_sheet": Check(structure.unrecognised_sheet, "workbook"),
-    "missing_column": Check(structure.missing_column, "sheet"),
-    "missing_value": Check(values.missing_value, "row"),
-    "invalid_value": Check(values.invalid_value, "row", values.INVALID_PARAMS),
-    "date_order": Check(date_order.date_order, "row"),
-    "duplicate": Check(duplicate.duplicate, "row"),
-    "waiver": Check(waiver.waiver, "row"),
-    "condition": Check(condition.condition, "row", condition.PARAMS, condition.columns),
-    "deadline": Check(periods.deadline, "row", periods.DEADLINE_PARAMS, periods.deadline_columns),
-    "min_window": Check(periods.min_window, "row", periods.WINDOW_PARAMS, periods.window_columns),
-    "plan_duties": Check(duty.plan_duties, "workbook", duty.PARAMS),
-    "agency_unknown": Check(duty.agency_unknown, "file"),
-    "personal_info": Check(personal.personal_info, "row", personal.PARAMS),
-    "quarterly": Check(periods.quarterly, "sheet", periods.QUARTERLY_PARAMS, periods.quarterly_columns),
+    "unreadable_file": Check(structure.unreadable_file, "file", FILE | {"reason"}),
+    "no_recognised_sheet": Check(structure.no_recognised_sheet, "file", FILE | {"sheets"}),
+    "unrecognised_sheet": Check(structure.unrecognised_sheet, "workbook", FILE | {"sheet"}),
+    "missing_column": Check(structure.missing_column, "sheet", SHEET | {"missing", "aliases"}),
+    "missing_value": Check(values.missing_value, "row", ROW),
+    "invalid_value": Check(values.invalid_value, "row", ROW | {"allowed"}, params_schema=values.INVALID_PARAMS),
+    "date_order": Check(date_order.date_order, "row", ROW | {"earlier_header", "earlier_value"}),
+    "duplicate": Check(duplicate.duplicate, "row", ROW | {"first_row", "keys"}),
+    "waiver": Check(waiver.waiver, "row", ROW | {"problem"}, waivable=False),
+    "condition": Check(condition.condition, "row", condition.FIELDS, condition.REASONS, condition.PARAMS,
+                       condition.columns, condition.meaning),
+    "deadline": Check(periods.deadline, "row", periods.DEADLINE_FIELDS, periods.DEADLINE_REASONS,
+                      periods.DEADLINE_PARAMS, periods.deadline_columns),
+    "min_window": Check(periods.min_window, "row", periods.WINDOW_FIELDS, periods.WINDOW_REASONS,
+                        periods.WINDOW_PARAMS, periods.window_columns),
+    "plan_duties": Check(duty.plan_duties, "workbook", duty.FIELDS, duty.REASONS, duty.PARAMS, duty.columns),
+    "agency_unknown": Check(duty.agency_unknown, "file", duty.UNKNOWN_FIELDS),
+    "personal_info": Check(personal.personal_info, "row", personal.FIELDS, params_schema=personal.PARAMS,
+                           columns=personal.columns),
+    "quarterly": Check(periods.quarterly, "sheet", periods.QUARTERLY_FIELDS, {"not_evaluated": NOT_EVALUATED},
+                       periods.QUARTERLY_PARAMS, periods.quarterly_columns),
 }
 
-__all__ = ["CHECKS", "Check", "Context", "Hit", "WorkbookData"]
+__all__ = ["CHECKS", "Check", "Context", "Hit", "Workbook"]

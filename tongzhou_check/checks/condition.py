@@ -14,10 +14,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import LABEL_SCHEMA, Context, Hit
-from tongzhou_check.pack import Rule
-from tongzhou_check.parse import normalised
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.checks.base import LABEL_SCHEMA, NOT_EVALUATED, ROW, ColumnUse, Context, Hit
+from tongzhou_check.packtypes import Kind, Rule
+from tongzhou_check.reader.parse import normalised
+from tongzhou_check.reader.sheet import SheetData
 
 COMPARISONS = {"eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le,
                "gt": operator.gt, "ge": operator.ge}
@@ -65,19 +65,54 @@ PARAMS = {
 }
 
 
-def columns(params: dict) -> list[tuple[str, str]]:
-    """Every column the params name, with its JSON path (for pack validation)."""
-    found = []
+FIELDS = ROW | {"label"}
+REASONS = {"not_evaluated": NOT_EVALUATED}
+ORDERED = ("date", "int")  # the column types lt/le/gt/ge compare
+TEXTUAL = ("text", "enum")  # the column types same_as compares
+
+
+def _predicates(params: dict) -> list[tuple[str, dict]]:
+    """Every single predicate of the params, with its JSON path (alternatives `any` flattened)."""
     preds = [(f"when[{i}]", p) for i, p in enumerate(params.get("when", []))]
     preds += [(name, params[name]) for name in ("require", "lower_when") if name in params]
     preds += [(f"parts[{i}].require", part["require"]) for i, part in enumerate(params.get("parts", []))]
-    preds = [(f"{where}.any[{i}]", p) for where, pred in preds for i, p in enumerate(pred.get("any", []))] + [
+    return [(f"{where}.any[{i}]", p) for where, pred in preds for i, p in enumerate(pred.get("any", []))] + [
         (where, pred) for where, pred in preds if "any" not in pred]
-    for where, pred in preds:
+
+
+def columns(params: dict) -> list[ColumnUse]:
+    """Every column the params name, with its JSON path (for pack validation)."""
+    found: list[ColumnUse] = []
+    for where, pred in _predicates(params):
         for test, value in pred.items():
-            if test == "column" or test in COMPARISONS or test == "same_as":
-                found.append((f"{where}.{test}", value))
+            if test == "column":
+                found.append((f"{where}.column", value, ("date",) if "within_days_before_as_of" in pred else ()))
+            elif test in COMPARISONS or test == "same_as":
+                found.append((f"{where}.{test}", value, ()))
     return found
+
+
+def meaning(params: dict, kind: Kind) -> Iterator[tuple[str, str]]:
+    """Comparisons of columns of one type (ordered ones for lt/le/gt/ge); `in` values an enum column allows."""
+    for where, pred in _predicates(params):
+        mine = kind.columns[pred["column"]]
+        for test in [t for t in pred if t in COMPARISONS or t == "same_as"]:
+            theirs = kind.columns[pred[test]]
+            if test == "same_as":
+                if mine.type not in TEXTUAL or theirs.type not in TEXTUAL:
+                    yield f"{where}.same_as", f"same_as compares text: {mine.key} is {mine.type}, " \
+                                              f"{theirs.key} is {theirs.type}"
+            elif mine.type != theirs.type:
+                yield f"{where}.{test}", f"{mine.key} ({mine.type}) cannot be compared with " \
+                                         f"{theirs.key} ({theirs.type})"
+            elif test not in ("eq", "ne") and mine.type not in ORDERED:
+                yield f"{where}.{test}", f"{test} needs dates or numbers; {mine.key} is {mine.type}"
+        for test in ("in", "not_in"):
+            if test in pred and mine.type == "enum" and mine.values:
+                unknown = [v for v in pred[test] if v not in mine.values]
+                if unknown:
+                    yield f"{where}.{test}", f"{unknown[0]!r} is not a value of {mine.key} " \
+                                             f"({'、'.join(mine.values)})"
 
 
 def _needed(pred: dict) -> list[str]:
@@ -182,6 +217,6 @@ def _not_evaluated(sheet: SheetData, rule: Rule, ctx: Context, when: list[dict],
             return
     yield Hit(
         subject=absent[0],
-        message="not_evaluated",
+        reason="not_evaluated",
         fields={"missing": "、".join(sheet.kind.columns[c].header for c in absent)},
     )

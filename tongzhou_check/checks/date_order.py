@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pandas as pd
 
 from tongzhou_check.checks.base import Context, Hit
-from tongzhou_check.pack import Rule
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.packtypes import Rule
+from tongzhou_check.reader.sheet import SheetData
 
 
 def date_order(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:

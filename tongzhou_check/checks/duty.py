@@ -6,18 +6,26 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import Context, Hit, WorkbookData
-from tongzhou_check.pack import Rule
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.checks.base import FILE, SHEET, ColumnUse, Context, Hit, Workbook
+from tongzhou_check.packtypes import Rule
+from tongzhou_check.reader.sheet import SheetData
 
 PARAMS = {
     "type": "object",
     "additionalProperties": False,
+    "required": ["text"],
     "properties": {
-        "kind": {"type": "string", "description": "the sheet kind that lists duties (default catalogue)"},
-        "text": {"type": "array", "items": {"type": "string"}, "description": "the columns matched, joined with |"},
+        "text": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                 "description": "the columns of the rule's kind (the catalogue) matched, joined with |"},
     },
 }
+FIELDS = SHEET | {"duty", "text", "agency", "keywords"}  # reported on the catalogue's header row
+REASONS = {"duties_unchecked": FILE | {"count", "agency"}}  # no catalogue sheet at all
+UNKNOWN_FIELDS = FILE | {"file"}
+
+
+def columns(params: dict) -> list[ColumnUse]:
+    return [(f"text[{i}]", col, ()) for i, col in enumerate(params.get("text", []))]
 
 
 def _record_text(sheet: SheetData, columns: list[str]) -> pd.Series:
@@ -30,7 +38,7 @@ def _record_text(sheet: SheetData, columns: list[str]) -> pd.Series:
     return text
 
 
-def plan_duties(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
+def plan_duties(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
     """Each duty the plan assigns to the workbook's agency is listed by some catalogue record."""
     duty_map = ctx.pack.duty_map
     if duty_map is None or book.error is not None or book.agency is None:
@@ -38,14 +46,12 @@ def plan_duties(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     duties = [(d, uncertain) for d, uncertain in duty_map.duties_of(book.agency.id) if d.checked]
     if not duties:
         return
-    kind = rule.params.get("kind", "catalogue")
-    sheets = [s for s in book.sheets if s.kind.key == kind]
+    sheets = [s for s in book.sheets if s.kind.key == rule.kind]
     agency = duty_map.agencies[book.agency.id]
     if not sheets:
-        yield Hit(message="duties_unchecked", fields={"count": len(duties), "agency": agency.short})
+        yield Hit(reason="duties_unchecked", fields={"count": len(duties), "agency": agency.short})
         return
-    columns = rule.params.get("text", ["item_group", "item", "content"])
-    texts = pd.concat([_record_text(s, columns) for s in sheets], ignore_index=True)
+    texts = pd.concat([_record_text(s, rule.params["text"]) for s in sheets], ignore_index=True)
     covered = duty_map.covered(texts, [d for d, _ in duties if not d.by_workbook])
     for duty, uncertain in duties:
         if duty.by_workbook or duty.id in covered:
@@ -60,6 +66,6 @@ def plan_duties(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
         )
 
 
-def agency_unknown(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
+def agency_unknown(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
     if ctx.pack.duty_map is not None and book.error is None and book.agency is None:
         yield Hit(fields={"file": book.path.name})

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import CALENDAR_RULE, LABEL_SCHEMA, Context, Hit
-from tongzhou_check.pack import Rule, param_series
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.checks.base import LABEL_SCHEMA, NOT_EVALUATED, ROW, SHEET, ColumnUse, Context, Hit
+from tongzhou_check.checks.timed import param_series
+from tongzhou_check.packtypes import Rule
+from tongzhou_check.reader.sheet import SheetData
 from tongzhou_check.workdays import Calendar
 
 _DAYS = {
@@ -85,27 +86,47 @@ WINDOW_PARAMS = {
 QUARTERLY_PARAMS = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["date"],
-    "properties": {"date": {"type": "string"}, "done": {"type": "string"}},
+    "required": ["date", "problems"],
+    "properties": {
+        "date": {"type": "string"},
+        "done": {"type": "string"},
+        "problems": {"type": "object", "required": ["none", "undone"], "additionalProperties": False,
+                     "description": "how a message says what a quarter lacks: no record, or no `done` date",
+                     "properties": {"none": LABEL_SCHEMA, "undone": LABEL_SCHEMA}},
+    },
 }
 UNITS = {"working": {"zh": "个工作日", "en": "working days"}, "calendar": {"zh": "日", "en": "days"}}
 QUARTERS = "一二三四"
 
 
-def deadline_columns(params: dict) -> list[tuple[str, str]]:
-    found = [(name, params[name]) for name in ("trigger", "event", "restart", "paused") if name in params]
-    found += [(f"pairs[{i}].{k}", p[k]) for i, p in enumerate(params.get("pairs", [])) for k in ("trigger", "event")]
+DATE, INT = ("date",), ("int",)
+UNCOVERED = ROW | {"year", "source"}  # calendar_not_covered: reported under the rule raised by it (TZ009)
+DEADLINE_FIELDS = ROW | {"trigger_header", "trigger", "deadline", "days", "base_days", "extended_days",
+                         "paused_days", "used", "unit", "basis", "label", "as_of", "event_header"}
+DEADLINE_REASONS = {"pending": DEADLINE_FIELDS, "not_evaluated": NOT_EVALUATED, "calendar_not_covered": UNCOVERED}
+WINDOW_FIELDS = ROW | {"start", "end", "count", "days", "convention", "basis"}
+WINDOW_REASONS = {"not_evaluated": NOT_EVALUATED, "calendar_not_covered": UNCOVERED}
+QUARTERLY_FIELDS = SHEET | {"quarter", "problem"}
+
+
+def deadline_columns(params: dict) -> list[ColumnUse]:
+    types = {"trigger": DATE, "event": DATE, "restart": DATE, "paused": INT, "waits_on": ()}
+    found = [(name, params[name], types[name]) for name in types if name in params]
+    found += [(f"pairs[{i}].{k}", p[k], DATE) for i, p in enumerate(params.get("pairs", []))
+              for k in ("trigger", "event")]
     if "extension" in params:
-        found.append(("extension.column", params["extension"]["column"]))
+        found.append(("extension.column", params["extension"]["column"], ()))
     return found
 
 
-def window_columns(params: dict) -> list[tuple[str, str]]:
-    return [(name, params[name]) for name in ("start", "end", "reason") if name in params]
+def window_columns(params: dict) -> list[ColumnUse]:
+    types = {"start": DATE, "end": DATE, "reason": ()}
+    return [(name, params[name], types[name]) for name in types if name in params]
 
 
-def quarterly_columns(params: dict) -> list[tuple[str, str]]:
-    return [(name, params[name]) for name in ("date", "done") if name in params]
+def quarterly_columns(params: dict) -> list[ColumnUse]:
+    types = {"date": DATE, "done": ()}
+    return [(name, params[name], types[name]) for name in types if name in params]
 
 
 def _iso(days: pd.Series) -> pd.Series:
@@ -133,17 +154,17 @@ def _usable(sheet: SheetData, keys: list[str | None]) -> pd.Series:
 
 
 def _not_evaluated(sheet: SheetData, missing: list[str]) -> Hit:
-    return Hit(subject=missing[0], message="not_evaluated",
+    return Hit(subject=missing[0], reason="not_evaluated",
                fields={"missing": "、".join(sheet.kind.columns[c].header for c in missing)})
 
 
-def _uncovered(calendar: Calendar, sheet: SheetData, rows: pd.Series, days: pd.Series, column: str,
-               clause: str) -> Iterator[Hit]:
+def _uncovered(calendar: Calendar, sheet: SheetData, rows: pd.Series, days: pd.Series, column: str
+               ) -> Iterator[Hit]:
     """TZ009 on the cells whose computation needs a year the calendar lacks."""
     if not rows.any():
         return
     needed = days[rows].map(lambda day: calendar.missing_year(day.date()))  # only the uncovered rows
-    yield Hit(rows=sheet.rows[rows.to_numpy()], column=column, rule=CALENDAR_RULE, clause=clause,
+    yield Hit(rows=sheet.rows[rows.to_numpy()], column=column, reason="calendar_not_covered",
               fields={"year": needed.astype(int).astype(str), "source": calendar.source})
 
 
@@ -201,20 +222,20 @@ def _deadline(sheet: SheetData, rule: Rule, ctx: Context, trigger: str, event: s
     surely_on_time = done <= start + pd.to_timedelta(days, unit="D")
     ok &= covered | ~surely_on_time
     for column in dict.fromkeys(start_column[ok & ~covered]):
-        yield from _uncovered(calendar, sheet, ok & ~covered & (start_column == column), start, column, rule.clause)
+        yield from _uncovered(calendar, sheet, ok & ~covered & (start_column == column), start, column)
     ok &= covered
     late = ok & done.notna() & (done > due)
     pending = ok & done.isna() & (due < pd.Timestamp(ctx.as_of))
     if params.get("pending") == "skip":
         pending &= False
-    for rows, message in ((late, None), (pending, "pending")):
+    for rows, reason in ((late, None), (pending, "pending")):
         if not rows.any():
             continue
         used = calendar.count_series(start[rows], done[rows])
         yield Hit(
             rows=sheet.rows[rows.to_numpy()],
             column=event,
-            message=message,
+            reason=reason,
             subject=label["en"] if label else None,
             fields={
                 "trigger_header": start_column[rows].map(sheet.header),
@@ -251,8 +272,8 @@ def min_window(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     uncovered = ok & count.isna()
     if uncovered.any():
         first_gap = ~calendar.covered(start.where(uncovered))
-        yield from _uncovered(calendar, sheet, uncovered & first_gap, start, start_key, rule.clause)
-        yield from _uncovered(calendar, sheet, uncovered & ~first_gap, end, end_key, rule.clause)
+        yield from _uncovered(calendar, sheet, uncovered & first_gap, start, start_key)
+        yield from _uncovered(calendar, sheet, uncovered & ~first_gap, end, end_key)
     short = ok & count.notna() & need.notna() & (count < need)
     if not short.any():
         return
@@ -297,9 +318,6 @@ def quarterly(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
             subject=f"Q{q}",
             fields={
                 "quarter": {"zh": f"{ctx.year}年第{QUARTERS[q - 1]}季度", "en": f"Q{q} {ctx.year}"},
-                "problem": {
-                    "none": {"zh": "没有巡查抽检记录", "en": "has no inspection"},
-                    "undone": {"zh": "有巡查抽检但没有通报日期", "en": "has inspections but no notified result"},
-                }[problem],
+                "problem": rule.params["problems"][problem],
             },
         )

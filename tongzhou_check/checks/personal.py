@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import Context, Hit
-from tongzhou_check.pack import Rule
+from tongzhou_check.checks.base import ROW, ColumnUse, Context, Hit
+from tongzhou_check.packtypes import Rule
 from tongzhou_check.privacy import KINDS, scan
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.reader.sheet import SheetData
 
 PARAMS = {
     "type": "object",
@@ -25,6 +25,11 @@ PARAMS = {
         "partial": {"enum": ["warning", "error"], "description": "severity of an insufficiently masked ID"},
     },
 }
+FIELDS = ROW | {"pi", "evidence"}
+
+
+def columns(params: dict) -> list[ColumnUse]:
+    return [("exempt.column", params["exempt"]["column"], ())] if "exempt" in params else []
 
 
 def personal_info(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:

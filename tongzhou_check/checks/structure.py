@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tongzhou_check.checks.base import Context, Hit, WorkbookData
-from tongzhou_check.pack import Rule
-from tongzhou_check.sheet import SheetData
-from tongzhou_check.workbook import REASONS
+from tongzhou_check.checks.base import Context, Hit, Workbook
+from tongzhou_check.packtypes import Rule
+from tongzhou_check.reader.sheet import SheetData
+from tongzhou_check.reader.workbook import REASONS
 
 
-def unreadable_file(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
+def unreadable_file(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
     if book.error is not None:
         zh, en = REASONS[book.error.reason]
         yield Hit(fields={"reason": {"zh": zh, "en": en}})
 
 
-def no_recognised_sheet(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
+def no_recognised_sheet(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
     if book.error is None and not book.sheets:
         yield Hit(fields={"sheets": book.sheet_count})
 
 
-def unrecognised_sheet(book: WorkbookData, rule: Rule, ctx: Context) -> Iterator[Hit]:
+def unrecognised_sheet(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
     for raw in book.unrecognised:
         yield Hit(sheet=raw, fields={"sheet": raw.name})
 

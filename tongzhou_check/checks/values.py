@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tongzhou_check.checks.base import Context, Hit
-from tongzhou_check.pack import Column, Rule
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.packtypes import Column, Rule
+from tongzhou_check.reader.sheet import SheetData
 
 TYPES = {"date": ("date",), "int": ("int",), "enum": ("enum", "multi_enum")}
 INVALID_PARAMS = {

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tongzhou_check.checks.base import Context, Hit
-from tongzhou_check.pack import Pack, Rule
-from tongzhou_check.sheet import SheetData
+from tongzhou_check.packtypes import Pack, Rule
+from tongzhou_check.reader.sheet import SheetData
 from tongzhou_check.text import nfkc
 
 _ENTRIES = re.compile(r"[;\n\r]+")

@@ -23,7 +23,6 @@ TEXT = {
            Severity.error: "error", Severity.warning: "warning", Severity.info: "info"},
 }
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 document may hold these
-THRESHOLDS = {"error": Severity.error, "warning": Severity.warning, "info": Severity.info, "never": None}
 
 
 def _xml(text: str) -> str:
@@ -37,18 +36,18 @@ def _line(f: Finding, record: dict[str, Any], lang: str) -> str:
     line = f"{where}: {record['message']}"
     if f.suppressed:
         label = text["baselined"] if f.suppressed.by == "baseline" else text["waived"]
-        line += f" ({label}: {mask(f.suppressed.reason)})"
+        line += f" ({label}: {mask(f.suppressed.text(lang))})"
     return _xml(line)
 
 
 def _testcase(suite: ET.Element, group: list[tuple[Finding, dict[str, Any]]], path: str, lang: str,
-              threshold: Severity | None, titles: dict[str, str]) -> tuple[bool, bool]:
+              report: Report, titles: dict[str, str]) -> tuple[bool, bool]:
     """One test case for a rule on a sheet; returns (failed, skipped)."""
     first = group[0][0]
     name = _xml(f"{first.rule} {first.name}" + (f" · {first.sheet}" if first.sheet else ""))
     case = ET.SubElement(suite, "testcase", name=name, classname=path, time="0")
     active = [f for f, _ in group if f.suppressed is None]
-    failing = threshold is not None and any(f.severity >= threshold for f in active)
+    failing = any(report.fails(f) for f in active)
     lines = "\n".join(_line(f, r, lang) for f, r in group)
     if failing:
         message = f"{titles.get(first.rule, first.name)}: {TEXT[lang]['count'].format(n=len(active))}"
@@ -62,9 +61,8 @@ def _testcase(suite: ET.Element, group: list[tuple[Finding, dict[str, Any]]], pa
     return False, False
 
 
-def render_with(report: Report, lang: str, fail_on: str) -> str:
-    """The JUnit document with test cases failing at `fail_on` ("error", "warning" or "never")."""
-    threshold = THRESHOLDS[fail_on]
+def render(report: Report, lang: str) -> str:
+    """The JUnit document: a test case fails where a finding fails the report's gate (its --fail-on)."""
     records = as_records(report, lang)
     titles = {doc.id: doc.title(lang) for doc in report.rule_docs}
     pairs = list(zip(report.findings, records["findings"], strict=True))
@@ -78,7 +76,7 @@ def render_with(report: Report, lang: str, fail_on: str) -> str:
         for key, value in (("as_of", records["as_of"]), ("status", file["status"]), ("sha256", file["sha256"]),
                            ("rule_pack", f"{records['rule_pack']['id']} {records['rule_pack']['version']}"),
                            ("tool", f"{records['tool']['name']} {records['tool']['version']}"),
-                           ("fail_on", fail_on)):
+                           ("fail_on", report.fail_on)):
             ET.SubElement(properties, "property", name=key, value=value)
         findings = by_file.get(index, [])
         grouped: dict[tuple[int, str | None, str], list[tuple[Finding, dict[str, Any]]]] = {}
@@ -87,7 +85,7 @@ def render_with(report: Report, lang: str, fail_on: str) -> str:
         cases = [grouped[key] for key in sorted(grouped, key=lambda k: (k[0], k[2]))]
         tests = failures = skipped = 0
         for group in cases:
-            failed, skip = _testcase(suite, group, path, lang, threshold, titles)
+            failed, skip = _testcase(suite, group, path, lang, report, titles)
             tests, failures, skipped = tests + 1, failures + failed, skipped + skip
         if not cases:
             ET.SubElement(suite, "testcase", name="audit", classname=path, time="0")
@@ -103,7 +101,3 @@ def render_with(report: Report, lang: str, fail_on: str) -> str:
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
-
-def render(report: Report, lang: str) -> str:
-    """Test cases fail at the audit's --fail-on threshold (the report carries it)."""
-    return render_with(report, lang, report.fail_on)

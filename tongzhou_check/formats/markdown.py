@@ -41,7 +41,7 @@ def fields(f: Finding, lang: str) -> tuple[str, str, str, str, str]:
     severity, problem = labels[f.severity], f.message(lang)
     if f.suppressed:
         severity = text["baselined"] if f.suppressed.by == "baseline" else labels["waived"]
-        problem += "(" + text["reason"].format(reason=mask(f.suppressed.reason)) + ")"
+        problem += "(" + text["reason"].format(reason=mask(f.suppressed.text(lang))) + ")"
     return where, f"{f.rule} {f.name}", severity, f.clause, problem
 
 

@@ -25,7 +25,7 @@ def finding_record(f: Finding, lang: str) -> dict[str, Any]:
         "clause": f.clause,
         "evidence": f.evidence,
         "subject": f.subject,
-        "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.reason} if f.suppressed else None,
+        "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.text(lang)} if f.suppressed else None,
     }
 
 

@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from tongzhou_check.baseline import fingerprints
 from tongzhou_check.formats.records import as_records
-from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report, RuleDoc, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -87,7 +86,7 @@ def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: in
     }
     if f.suppressed:
         result["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(f.suppressed.by, "external"),
-                                   "justification": mask(f.suppressed.reason) or ""}]
+                                   "justification": record["suppressed"]["reason"]}]
     return result
 
 

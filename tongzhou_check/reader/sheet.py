@@ -8,11 +8,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from tongzhou_check.layout import ColumnRef, Layout
-from tongzhou_check.pack import Kind, Reading
-from tongzhou_check.parse import Parsed, display, normalised, parse_column, parse_marks
+from tongzhou_check.packtypes import Kind, Reading
+from tongzhou_check.reader.layout import ColumnRef, Layout
+from tongzhou_check.reader.parse import Parsed, display, normalised, parse_column, parse_marks
+from tongzhou_check.reader.workbook import RawSheet
 from tongzhou_check.text import norm_header
-from tongzhou_check.workbook import RawSheet
 
 
 @dataclass(frozen=True)

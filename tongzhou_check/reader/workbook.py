@@ -50,7 +50,8 @@ REASONS = {
 def read_workbook(path: Path) -> list[RawSheet]:
     """All sheets of a workbook, in workbook order. Raises ReadError; never modifies the file."""
     try:
-        head = path.open("rb").read(8)
+        with path.open("rb") as fh:
+            head = fh.read(8)
     except OSError as exc:
         raise ReadError("io", exc.strerror or str(exc)) from None
     if not head:

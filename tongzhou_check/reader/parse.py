@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tongzhou_check.pack import Column, Reading
+from tongzhou_check.packtypes import Column, Reading
 from tongzhou_check.text import enum_key, nfkc, squash
 
 INVALID = object()  # a parser's answer for a value it cannot read

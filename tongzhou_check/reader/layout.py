@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tongzhou_check.pack import Kind, Pack
-from tongzhou_check.parse import display
+from tongzhou_check.packtypes import Kind, Pack
+from tongzhou_check.reader.parse import display
+from tongzhou_check.reader.workbook import RawSheet
 from tongzhou_check.text import column_letter, norm_header
-from tongzhou_check.workbook import RawSheet
 
 MATRIX_TYPES = ("enum", "multi_enum", "multi_text")
 

@@ -1,0 +1,54 @@
+"""The reader owns the workbook: raw cells (workbook), sheet kind and header rows (layout), records as typed
+columns (sheet), cell values (parse). `read_book` is its one entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tongzhou_check.dutymap import AgencyMatch
+from tongzhou_check.model import SheetResult
+from tongzhou_check.packtypes import Pack
+from tongzhou_check.reader.layout import Recogniser
+from tongzhou_check.reader.sheet import SheetData, build_sheet
+from tongzhou_check.reader.workbook import RawSheet, ReadError, read_workbook
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """One file as read: its recognised sheets, the sheets with cells but no kind, and every sheet as listed."""
+
+    path: Path
+    error: ReadError | None
+    sheets: tuple[SheetData, ...] = ()
+    unrecognised: tuple[RawSheet, ...] = ()
+    sheet_count: int = 0
+    listing: tuple[SheetResult, ...] = ()
+    agency: AgencyMatch | None = None  # whose workbook it is, once the engine has identified it
+
+
+def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None) -> Workbook:
+    """Read and recognise every sheet of a file; an unreadable file is a Workbook with its error."""
+    recogniser = recogniser or Recogniser(pack)
+    try:
+        raws = read_workbook(path)
+    except ReadError as exc:
+        return Workbook(path, exc)
+    sheets: list[SheetData] = []
+    unrecognised: list[RawSheet] = []
+    listing: list[SheetResult] = []
+    for raw in raws:
+        has_cells = any(any(v != "" for v in row) for row in raw.rows)
+        layout = recogniser.layout(raw) if has_cells else None
+        if layout is None:
+            if has_cells:  # an empty sheet (Excel's spare Sheet2) is listed, not reported
+                unrecognised.append(raw)
+            listing.append(SheetResult(raw.name, None, None, 0, raw.hidden))
+            continue
+        sheet = build_sheet(raw, layout, pack.reading)
+        sheets.append(sheet)
+        listing.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
+    return Workbook(path, None, tuple(sheets), tuple(unrecognised), len(raws), tuple(listing))
+
+
+__all__ = ["RawSheet", "ReadError", "Recogniser", "SheetData", "Workbook", "read_book"]
