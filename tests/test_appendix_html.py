@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tongzhou_check.appendix.grid import Appendix, Chart, Merge, Table
-from tongzhou_check.appendix.html import render
+from tongzhou_check.grids import Chart, Document, Merge, Table
+from tongzhou_check.grids.html import render
 
 SCRIPT = "<script>alert(1)</script>"
 BREAKER = '" onmouseover="x'
@@ -62,7 +62,7 @@ RATES = Table(
     footer="数据截至 2025-01-15 & 以报送为准",
     chart=Chart(title="各单位主动公开率 <图>", label_column=0, value_column=2),
 )
-APPENDIX = Appendix(
+APPENDIX = Document(
     title="北京市通州区2024年政府信息公开工作年度报告 附表",
     tables=(TABLE_3, RATES),
     meta=(("年度", "2024"), ("截至", "2025-01-15"), ("规则包", "tongzhou-2024 <v3>"), ("文件", "各单位报表.xlsx")),
@@ -259,7 +259,7 @@ def test_deterministic(page: str) -> None:
 def test_link_in_agency_text_stays_text() -> None:
     table = Table(sheet="附表", title="链接", grid=(("单位", "网址"), ("区政府", "https://example.org/a?b=1&c=2")),
                   header_rows=1, formats=("text", "text"), footer="见 http://example.org")
-    tree = Tree(render(Appendix(title="附表", tables=(table,), meta=()))).root
+    tree = Tree(render(Document(title="附表", tables=(table,), meta=()))).root
     assert all(not {"src", "href"} & n.attrs.keys() for n in tree.nodes()) and tree.all("a") == []
     assert tree.all("td")[0].text() == "https://example.org/a?b=1&c=2"
     assert tree.all("dl") == []

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 from openpyxl.workbook.workbook import Workbook
 
-from tongzhou_check.appendix.grid import Appendix, Chart, Merge, Table
-from tongzhou_check.appendix.xlsx import write
+from tongzhou_check.grids import Chart, Document, Merge, Table
+from tongzhou_check.grids.xlsx import write
 
 INJECTIONS = ('=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)")
 
@@ -61,7 +61,7 @@ TABLE_ON_TIME = Table(
     footer="2024年度",
 )
 
-APPENDIX = Appendix(
+APPENDIX = Document(
     title="2024年政府信息公开工作年度报告附表",
     tables=(TABLE_3, TABLE_ON_TIME),
     meta=(("年度", "2024"), ("数据截至", "2024-12-31"), ("来源文件", "=cmd|' /C calc'!A0")),
@@ -157,7 +157,7 @@ def test_column_widths_fit_chinese_text(book: Workbook) -> None:
 
 def test_long_text_widths_are_clamped(tmp_path: Path) -> None:
     table = Table(sheet="长", title="长", grid=(("名称", "数"), ("很长" * 40, 1)), header_rows=1, formats=("text", "int"))
-    write(Appendix(title="t", tables=(table,), meta=()), tmp_path / "long.xlsx")
+    write(Document(title="t", tables=(table,), meta=()), tmp_path / "long.xlsx")
     ws = load_workbook(tmp_path / "long.xlsx")["长"]
     assert ws.column_dimensions["A"].width == 60
     assert ws.column_dimensions["B"].width == 6
@@ -214,7 +214,7 @@ def test_chart_height_grows_with_bars(tmp_path: Path) -> None:
     rows = tuple((f"单位{i}", i) for i in range(20))
     table = Table(sheet="多", title="多", grid=(("单位", "数"), *rows), header_rows=1, formats=("text", "int"),
                   chart=Chart(title="数", label_column=0, value_column=1))
-    write(Appendix(title="t", tables=(table,), meta=()), tmp_path / "bars.xlsx")
+    write(Document(title="t", tables=(table,), meta=()), tmp_path / "bars.xlsx")
     chart = load_workbook(tmp_path / "bars.xlsx")["多"]._charts[0]
     assert chart.anchor.ext.height == pytest.approx((0.6 * 20 + 3) * 360000)
     assert chart.y_axis.scaling.max is None and chart.y_axis.numFmt is None  # not a percent column

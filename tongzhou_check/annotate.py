@@ -12,7 +12,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from tongzhou_check.formats.table import LABELS
+from tongzhou_check.labels import LABELS
 from tongzhou_check.model import Finding, Report, Severity
 
 SHEET = {"zh": "tzcheck检查结果", "en": "tzcheck findings"}

@@ -1,44 +1,67 @@
-"""The command line: parse options, call the engine, pick a format, set the exit code."""
+"""The command line: the list of commands. Each parses its options, resolves settings, calls the engine or a
+command module, picks a format and sets the exit code."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+import typer.core
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import Progress
 from rich.table import Table
 
 from tongzhou_check import __version__
-from tongzhou_check.appendix import SUFFIXES as APPENDIX_SUFFIXES
-from tongzhou_check.appendix import write as write_appendix
 from tongzhou_check.appendix.facts import collect as collect_facts
-from tongzhou_check.appendix.markdown import render as render_markdown
 from tongzhou_check.appendix.tables import build as build_appendix
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
-from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
+from tongzhou_check.duty_text import as_json, as_table, records
+from tongzhou_check.engine import Collect, today
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.engine import today
 from tongzhou_check.explain import catalogue
 from tongzhou_check.explain import explain as explain_rule
 from tongzhou_check.formats import FORMATS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
-from tongzhou_check.inputs import NoInput, expand
+from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
+from tongzhou_check.grids import write as write_appendix
+from tongzhou_check.grids.markdown import render as render_markdown
 from tongzhou_check.model import Report
-from tongzhou_check.pack import Pack, PackError, load_pack
-from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
+from tongzhou_check.packtypes import Pack, Rule
+from tongzhou_check.settings import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Settings,
+    UsageError,
+    inputs,
+    parse_date,
+    read_calendar,
+    read_pack,
+    resolve,
+)
+from tongzhou_check.workday_text import Uncovered, answer
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group: a UsageError from any command is its message on stderr and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            raise _fail(str(exc)) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     name="tzcheck",
     help="政务公开清单合规检查(通政办发〔2018〕23号)/ Compliance checker for government disclosure workbooks.",
     no_args_is_help=True,
@@ -90,33 +113,13 @@ def _writing(target: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise _fail(f"无法写入 / cannot write {target}: {exc.strerror or exc}") from None
-
-
-def _pack(location: Path | None) -> Pack:
-    try:
-        return load_pack(location)
-    except PackError as exc:
-        raise _fail(f"规则包无效 / invalid rule pack: {exc.file}: {exc.path}: {exc.problem}") from None
-
-
-def _calendar(path: Path | None, pack: Pack | None = None) -> Calendar:
-    """The official calendar; a --calendar file wins over the one the pack names."""
-    try:
-        return load_calendar(path or (pack.calendar_file() if pack else None))
-    except CalendarError as exc:
-        raise _fail(f"日历文件无效 / invalid calendar file: {exc}") from None
-
-
-def _as_of(text: str | None) -> dt.date:
-    return today() if text is None else _date(text)
+        raise UsageError(f"无法写入 / cannot write {target}: {exc.strerror or exc}") from None
 
 
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at"),
 ]
-FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and years the options accept (pandas' datetimes end in 2262)
 YearOpt = Annotated[
     int | None,
     typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, help="按年检查的规则所查年份 / audited year"),
@@ -129,58 +132,22 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="配置文件(默认向上查找 tzcheck.toml)/ configuration file")
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")]
+PathsArg = Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")]
 
 
-def _config(path: Path | None) -> Config:
-    try:
-        return load_config(path) if path else find_config()
-    except ConfigError as exc:
-        raise _fail(f"配置无效 / invalid configuration: {exc}") from None
-
-
-def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None, year: int | None,
-            calendar: Path | None, agency: str | None, jobs: int | None, debug: bool,
-            outputs: list[Path] = (), appendix: bool = False,
-            suffixes: Sequence[str] = SUFFIXES) -> tuple[Report, Pack]:
-    """Everything an audit needs, options over configuration, then the audit itself."""
-    pack = _pack(rules or cfg.resolve("rules"))
-    try:
-        pack = apply_config(pack, cfg)
-    except ConfigError as exc:
-        raise _fail(f"配置无效 / invalid configuration: {exc}") from None
-    day = _as_of(as_of or cfg.get("as_of"))
-    official = _calendar(calendar or cfg.resolve("calendar"), pack)
-    for target in outputs:
-        if target.suffix.lower() not in suffixes:
-            raise _fail(f"不支持的报告格式 / unsupported report format: {target} (supported: {', '.join(suffixes)})")
-    try:
-        files = expand(paths)
-    except NoInput as exc:
-        raise _fail(str(exc)) from None
-    inputs = {path.resolve() for path, _ in files}
-    for target in outputs:
-        if target.resolve() in inputs:
-            raise _fail(f"报告文件不能覆盖被检查的工作簿 / the report would overwrite an input workbook: {target}")
-    agencies = {}
-    for _, shown in files:
-        name = agency or cfg.agency_for(shown) or cfg.get("agency")
-        if name is None:
-            continue
-        found = pack.duty_map.lookup(name) if pack.duty_map else None
-        if found is None:
-            raise _fail(f"未知单位 / unknown agency: {name} (tzcheck duties lists them)")
-        agencies[shown] = found
-    options = {"calendar": official, "agencies": agencies, "jobs": jobs or cfg.get("jobs") or os.cpu_count() or 1,
-               "collect": collect_facts if appendix else None}
-    big = len(files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in files if p.exists())
+def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] = (),
+         suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None) -> Report:
+    """The audit of the inputs with the settings, a progress bar on the terminal for big runs."""
+    given = inputs(paths, settings, outputs, suffixes)
+    options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect}
+    big = len(given.files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in given.files if p.exists())
     try:
         if not (big and err.is_terminal):
-            return run_audit(files, pack, day, year or cfg.get("year"), **options), pack
+            return run_audit(given.files, settings.pack, settings.as_of, settings.year, **options)
         with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("检查中 / auditing", total=len(files))
-            report = run_audit(files, pack, day, year or cfg.get("year"),
-                               progress=lambda shown: progress.advance(task), **options)
-            return report, pack
+            task = progress.add_task("检查中 / auditing", total=len(given.files))
+            return run_audit(given.files, settings.pack, settings.as_of, settings.year,
+                             progress=lambda shown: progress.advance(task), **options)
     except Exception as exc:
         if debug:
             raise
@@ -189,7 +156,7 @@ def _report(paths: list[str], cfg: Config, rules: Path | None, as_of: str | None
 
 @app.command()
 def audit(
-    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
+    paths: PathsArg,
     rules: RulesOpt = None,
     as_of: AsOfOpt = None,
     format: Annotated[Format, typer.Option("--format", help="标准输出的格式 / what goes to stdout")] = "table",
@@ -211,36 +178,35 @@ def audit(
     debug: DebugOpt = False,
 ) -> None:
     """检查工作簿 / audit workbooks."""
-    cfg = _config(config)
-    report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug, output or [],
-                        suffixes=(*SUFFIXES, ".xlsx"))
+    settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
+                       lang=lang and lang.value, fail_on=fail_on and fail_on.value, jobs=jobs, agency=agency,
+                       baseline=baseline)
+    report = _run(paths, settings, debug, output or [], suffixes=(*SUFFIXES, ".xlsx"))
     copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
     if copies and len(report.files) != 1:
-        raise _fail("批注副本(.xlsx)只能针对一个工作簿 / an annotated copy (.xlsx) needs exactly one input workbook")
-    baseline = baseline or cfg.resolve("baseline")
-    if baseline is not None:
+        raise UsageError("批注副本(.xlsx)只能针对一个工作簿 / "
+                         "an annotated copy (.xlsx) needs exactly one input workbook")
+    if settings.baseline is not None:
         try:
-            report = with_baseline(report, baseline)
+            report = with_baseline(report, settings.baseline)
         except BaselineError as exc:
-            raise _fail(f"基线文件无效 / invalid baseline: {exc}") from None
-    language = (lang.value if lang else None) or cfg.get("lang", "zh")
-    threshold_name = (fail_on.value if fail_on else None) or cfg.get("fail_on", "error")
-    report = dataclasses.replace(report, fail_on=threshold_name)
+            raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
+    report = dataclasses.replace(report, fail_on=settings.fail_on)
     if format.value == "table":
-        render_table(report, language, out)
+        render_table(report, settings.lang, out)
     else:
-        sys.stdout.write(FORMATS[format.value](report, language))
+        sys.stdout.write(FORMATS[format.value](report, settings.lang))
     for target in output or []:
         with _writing(target):
             if target not in copies:
-                target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, language), encoding="utf-8")
+                target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, settings.lang), encoding="utf-8")
                 continue
             from tongzhou_check.annotate import AnnotateError, annotate  # openpyxl: loaded only when needed
 
             try:
-                annotate(report, Path(report.files[0].path), target, language)
+                annotate(report, Path(report.files[0].path), target, settings.lang)
             except AnnotateError as exc:
-                raise _fail(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
+                raise UsageError(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
     raise typer.Exit(1 if report.failed() else 0)
 
 
@@ -251,7 +217,7 @@ class TableFormat(StrEnum):
 
 @app.command()
 def report(
-    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
+    paths: PathsArg,
     output: Annotated[
         list[Path] | None,
         typer.Option("--output", "-o", help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
@@ -276,14 +242,14 @@ def report(
     debug: DebugOpt = False,
 ) -> None:
     """年度报告附件:合规概况、规则执行、依申请公开(表三)、重点领域、职责落实 / the annual-report appendix."""
-    cfg = _config(config)
-    pinned = as_of or cfg.get("as_of")
-    year = year or (_date(pinned).year if pinned else today().year - 1)
-    day = pinned or dt.date(year, 12, 31).isoformat()
-    audited, pack = _report(paths, cfg, rules, day, year, calendar, agency, jobs, debug, output or [],
-                            appendix=True, suffixes=APPENDIX_SUFFIXES)
-    language = (lang.value if lang else None) or cfg.get("lang", "zh")
-    appendix = build_appendix(audited, pack, year, table_format.value, language)
+    settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
+                       lang=lang and lang.value, jobs=jobs, agency=agency)
+    pinned = as_of or settings.config.get("as_of")
+    year = year or (settings.as_of.year if pinned else today().year - 1)
+    day = settings.as_of if pinned else dt.date(year, 12, 31)
+    settings = dataclasses.replace(settings, as_of=day, year=year)
+    audited = _run(paths, settings, debug, output or [], suffixes=APPENDIX_SUFFIXES, collect=collect_facts)
+    appendix = build_appendix(audited, settings.pack, year, table_format.value, settings.lang)
     if not output:
         sys.stdout.write(render_markdown(appendix))
     for target in output or []:
@@ -300,11 +266,11 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file")] = False,
 ) -> None:
     """空白报送工作簿:每类工作表、标准表头和下拉选项 / a blank submission workbook."""
-    pack = _pack(rules)
+    pack = read_pack(rules)
     if output.suffix.lower() != ".xlsx":
-        raise _fail(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {output}")
+        raise UsageError(f"模板须为 .xlsx 文件 / the template must be an .xlsx file: {output}")
     if output.exists() and not force:
-        raise _fail(f"文件已存在,不会覆盖(可加 --force)/ the file exists and is not overwritten: {output}")
+        raise UsageError(f"文件已存在,不会覆盖(可加 --force)/ the file exists and is not overwritten: {output}")
     from tongzhou_check.template import write_template  # openpyxl: loaded only when needed
 
     with _writing(output):
@@ -314,7 +280,7 @@ def template(
 
 @baseline_app.command("create")
 def baseline_create(
-    paths: Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")],
+    paths: PathsArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="基线文件 / the baseline file to write")],
     rules: RulesOpt = None,
     as_of: AsOfOpt = None,
@@ -326,35 +292,12 @@ def baseline_create(
     debug: DebugOpt = False,
 ) -> None:
     """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
-    cfg = _config(config)
-    report, _ = _report(paths, cfg, rules, as_of, year, calendar, agency, jobs, debug)
+    settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar, jobs=jobs,
+                       agency=agency)
+    report = _run(paths, settings, debug)
     with _writing(output):
         count = write_baseline(report.findings, output)
     err.print(f"已记录 {count} 个问题 / recorded {count} findings: {output}", markup=False)
-
-
-WORKDAYS_TEXT = {
-    "zh": {
-        "count": "{start} 至 {end}:按{convention}计算,共 {count} 个工作日。",
-        "include": "开始当日计入", "exclude": "开始当日不计入(民法典第二百零一条)",
-        "add": "{start} 之后第 {n} 个工作日(开始当日不计入):{due}。",
-        "days": "{start} 起 {n} 日的期限:{plain}{rolled}。",
-        "rolled": ",该日不是工作日,顺延至 {due}(民法典第二百零三条)",
-        "holiday": "  {day} 放假({name})", "makeup": "  {day} 调休上班({name})",
-        "between": "其间的节假日与调休:", "none": "其间没有节假日或调休。",
-        "uncovered": "日历({source})未收录 {year} 年的节假日安排,无法计算;请用 --calendar 补充该年。",
-    },
-    "en": {
-        "count": "{start} to {end}: {count} working days ({convention}).",
-        "include": "counting the first day", "exclude": "the first day not counted (民法典 Art. 201)",
-        "add": "The {n}th working day after {start} (not counting it): {due}.",
-        "days": "{n} days after {start}: {plain}{rolled}.",
-        "rolled": ", not a working day, so the deadline moves to {due} (民法典 Art. 203)",
-        "holiday": "  {day} holiday ({name})", "makeup": "  {day} make-up working day ({name})",
-        "between": "Holidays and make-up working days in between:", "none": "No holidays or make-up days in between.",
-        "uncovered": "The calendar ({source}) lacks the holidays of {year}; supply the year with --calendar.",
-    },
-}
 
 
 @app.command()
@@ -368,43 +311,17 @@ def workdays(
     lang: LangOpt = Lang.zh,
 ) -> None:
     """工作日计算(国务院节假日安排)/ working-day arithmetic on the official calendar."""
-    text = WORKDAYS_TEXT[lang.value]
-    official = _calendar(calendar)
-    first = _date(start)
+    official = read_calendar(calendar)
+    first = parse_date(start)
     if (end is None) == (add is None and days is None) or (add is not None and days is not None):
-        raise _fail("请给出截止日,或 --add N,或 --days N 之一 / give an end date, or --add N, or --days N")
+        raise UsageError("请给出截止日,或 --add N,或 --days N 之一 / give an end date, or --add N, or --days N")
+    last = parse_date(end) if end is not None else None
     try:
-        if end is not None:
-            last = _date(end)
-            count = official.count(first, last, include_start=count_start_day)
-            convention = text["include" if count_start_day else "exclude"]
-            typer.echo(text["count"].format(start=first, end=last, count=count, convention=convention))
-            special = official.between(first - dt.timedelta(days=int(count_start_day)), last)
-        elif add is not None:
-            due = official.add(first, add) if add > 0 else first
-            typer.echo(text["add"].format(start=first, n=add, due=due))
-            special = official.between(first, due)
-        else:
-            plain = first + dt.timedelta(days=days)
-            due = official.roll_forward(plain)
-            rolled = text["rolled"].format(due=due) if due != plain else ""
-            typer.echo(text["days"].format(start=first, n=days, plain=plain, rolled=rolled))
-            special = official.between(first, due)
-    except KeyError as exc:
-        raise _fail(text["uncovered"].format(source=official.source, year=exc.args[0])) from None
-    typer.echo(text["between"] if special else text["none"])
-    for day, what, name in special:
-        typer.echo(text[what].format(day=day, name=name))
-
-
-def _date(text: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise _fail(f"日期应为 YYYY-MM-DD / a date must be YYYY-MM-DD: {text!r}") from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise _fail(f"日期应在 {FIRST_YEAR}–{LAST_YEAR} 年之间 / a date must be in {FIRST_YEAR}–{LAST_YEAR}: {text!r}")
-    return day
+        lines = answer(official, first, lang.value, end=last, add=add, days=days, count_start_day=count_start_day)
+    except Uncovered as exc:
+        raise UsageError(str(exc)) from None
+    for line in lines:
+        typer.echo(line)
 
 
 @rules_app.callback()
@@ -416,7 +333,7 @@ def rules_list(
     """列出规则 / list the rules (`tzcheck rules show ID` for one)."""
     if ctx.invoked_subcommand is not None:
         return
-    pack = _pack(rules)
+    pack = read_pack(rules)
     table = Table(title=f"{pack.id} {pack.version}", title_justify="left")
     for name in ("id", "slug", "severity", "clause", "title", "status"):
         table.add_column(name)
@@ -428,7 +345,7 @@ def rules_list(
 @rules_app.command("list")
 def rules_list_command(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
     """列出规则 / list the rules."""
-    pack = _pack(rules)
+    pack = read_pack(rules)
     for rule in pack.rules.values():
         typer.echo(f"{rule.id}\t{rule.slug}\t{rule.severity.name}\t{rule.clause}\t{rule.title[lang.value]}"
                    f"\t{rule.status}")
@@ -437,13 +354,13 @@ def rules_list_command(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
 @rules_app.command("docs")
 def rules_docs(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
     """全部规则的说明(Markdown,生成 docs/rules.md)/ every rule as Markdown."""
-    sys.stdout.write(catalogue(_pack(rules), lang.value))
+    sys.stdout.write(catalogue(read_pack(rules), lang.value))
 
 
-def _rule(pack: Pack, rule_id: str):
+def _rule(pack: Pack, rule_id: str) -> Rule:
     rule = pack.rule(rule_id)
     if rule is None:
-        raise _fail(f"没有这条规则 / no such rule: {rule_id}")
+        raise UsageError(f"没有这条规则 / no such rule: {rule_id}")
     return rule
 
 
@@ -451,7 +368,7 @@ def _rule(pack: Pack, rule_id: str):
 def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None,
                lang: LangOpt = Lang.zh) -> None:
     """一条规则的元数据与参数 / one rule's metadata and parameters."""
-    pack = _pack(rules)
+    pack = read_pack(rules)
     rule = _rule(pack, rule_id)
     out.print(f"{rule.id}  {rule.slug}  [{rule.severity.name}]  {rule.clause}  {rule.title[lang.value]}", markup=False)
     out.print(f"status: {rule.status}   check: {rule.check or '-'}   kind: {rule.kind or '*'}", markup=False)
@@ -466,41 +383,31 @@ def duties(
     format: Annotated[str, typer.Option("--format", help="table 或 json")] = "table",
 ) -> None:
     """要点分配给单位的公开职责 / the disclosure duties the plan assigns to an agency."""
-    pack = _pack(rules)
+    pack = read_pack(rules)
     duty_map = pack.duty_map
     if duty_map is None:
-        raise _fail(f"规则包没有职责清单 / the pack has no duty map: {pack.root}")
+        raise UsageError(f"规则包没有职责清单 / the pack has no duty map: {pack.root}")
     ids = list(duty_map.agencies)
     if agency is not None:
         found = duty_map.lookup(agency)
         if found is None:
-            raise _fail(f"未知单位 / unknown agency: {agency}")
+            raise UsageError(f"未知单位 / unknown agency: {agency}")
         ids = [found]
-    records = [
-        {"agency": a, "name": duty_map.agencies[a].short, "duty": d.id, "clause": d.clause, "text": d.text,
-         "rec": d.rec, "checked": d.checked, "uncertain": uncertain,
-         "keywords": [["/".join(slot) for slot in group] for group in d.keywords]}
-        for a in ids for d, uncertain in duty_map.duties_of(a)
-    ]
+    rows = records(duty_map, ids)
     if format not in ("table", "json"):
-        raise _fail(f"--format 应为 table 或 json / --format must be table or json: {format}")
+        raise UsageError(f"--format 应为 table 或 json / --format must be table or json: {format}")
     if format == "json":
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(as_json(rows))
         return
-    table = Table(title=f"{pack.id}: " + ("、".join(duty_map.agencies[a].short for a in ids) if agency else "全部单位"),
-                  title_justify="left")
-    for name in ("单位", "职责", "条款", "要点原文", "清单", "确定"):
-        table.add_column(name, overflow="fold")
-    for r in records:
-        table.add_row(r["name"], r["duty"], r["clause"], r["text"], r["rec"], "否" if r["uncertain"] else "是")
-    out.print(table)
+    out.print(as_table(rows, f"{pack.id}: " + ("、".join(duty_map.agencies[a].short for a in ids) if agency
+                                             else "全部单位")))
 
 
 @app.command()
 def explain(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesOpt = None,
             lang: LangOpt = Lang.zh) -> None:
     """一条规则的完整说明:检查什么、依据、示例 / one rule in full."""
-    pack = _pack(rules)
+    pack = read_pack(rules)
     text = explain_rule(_rule(pack, rule_id), pack, lang.value)
     if out.is_terminal:
         out.print(Markdown(text))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tongzhou_check.appendix.facts import CARRIED, NEW, OPEN
-from tongzhou_check.appendix.grid import Merge, Table, Value
+from tongzhou_check.grids import Merge, Table, Value
 from tongzhou_check.model import Unplaced
 from tongzhou_check.packtypes import Kind
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import PurePath
 
-from tongzhou_check.appendix.grid import Appendix, Chart, Table, Value
 from tongzhou_check.appendix.table3 import table3
+from tongzhou_check.grids import Chart, Document, Table, Value
+from tongzhou_check.labels import SEVERITY
 from tongzhou_check.masking import mask
 from tongzhou_check.model import FileResult, Finding, Report, Severity, Unplaced
 from tongzhou_check.packtypes import Pack
@@ -28,7 +29,6 @@ TEXT = {
                   "无错误记录占比 {share}。已豁免、已列入基线的问题不计入。",
         "t2": ("附表2 规则执行情况", "附表2 规则执行情况({year}年度)"),
         "h2": ("规则", "名称", "依据条款", "级别", "问题数", "已豁免", "涉及单位"),
-        "severity": {Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"},
         "note2": "问题数不含已豁免(工作簿豁免说明)和已列入基线的问题;涉及单位按有未豁免问题的单位计。",
         "not_run": "未执行的规则(计划中或按配置停用):{rules}。",
         "t4": ("附表4 重点领域", "附表4 重点领域公开情况({year}年度)"),
@@ -56,7 +56,6 @@ TEXT = {
                   "{share} of records without error. Waived and baselined findings are not counted.",
         "t2": ("Table 2 Rules", "Table 2 Findings by rule ({year})"),
         "h2": ("Rule", "Name", "Clause", "Severity", "Findings", "Waived", "Agencies"),
-        "severity": {Severity.error: "error", Severity.warning: "warning", Severity.info: "info"},
         "note2": "Findings exclude waived and baselined ones; agencies are those with findings not waived.",
         "not_run": "Rules not run (planned, or deselected by the configuration): {rules}.",
         "t4": ("Table 4 Key areas", "Table 4 Disclosure by key area ({year})"),
@@ -81,7 +80,7 @@ def agency_name(result: FileResult) -> str:
     return result.agency[1] if result.agency else mask(PurePath(result.path).stem) or ""
 
 
-def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -> Appendix:
+def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -> Document:
     text = TEXT[lang]
     footer = text["footer"].format(year=year, pack=pack.id, version=pack.version, as_of=report.as_of,
                                    tool=report.tool_version)
@@ -105,7 +104,7 @@ def build(report: Report, pack: Pack, year: int, table_format: str, lang: str) -
     meta = tuple(zip(text["meta"], (str(year), report.as_of, f"{pack.id} {pack.version}",
                                     text["workbooks"].format(count=len(report.files)), table_format,
                                     f"tzcheck {report.tool_version}"), strict=True))
-    return Appendix(title=text["appendix"].format(year=year), tables=tables, meta=meta, lang=lang)
+    return Document(title=text["appendix"].format(year=year), tables=tables, meta=meta, lang=lang)
 
 
 def _logs(report: Report, kind: str) -> tuple[int, int]:
@@ -164,7 +163,7 @@ def _rules(report: Report, files: Files, lang: str, year: int, footer: str) -> T
             else:
                 waived[f.rule] += 1
     rows: list[tuple[Value, ...]] = [
-        (doc.id, doc.title(lang), doc.clause, text["severity"][doc.severity], active[doc.id], waived[doc.id],
+        (doc.id, doc.title(lang), doc.clause, SEVERITY[lang][doc.severity], active[doc.id], waived[doc.id],
          len(agencies[doc.id])) for doc in report.rule_docs if doc.active]
     idle = [doc.id for doc in report.rule_docs if not doc.active]
     notes = (text["note2"], *([text["not_run"].format(rules="、".join(idle))] if idle else []))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from tongzhou_check.appendix.grid import Appendix, Table
-from tongzhou_check.appendix.html import render as render_page
-from tongzhou_check.formats.markdown import TEXT, fields
+from tongzhou_check.formats.markdown import fields
 from tongzhou_check.formats.records import as_records
-from tongzhou_check.formats.table import LABELS
+from tongzhou_check.grids import Document, Table
+from tongzhou_check.grids.html import render as render_page
+from tongzhou_check.labels import LABELS
+from tongzhou_check.labels import REPORT_TEXT as TEXT
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Report
 
@@ -31,4 +32,4 @@ def render(report: Report, lang: str) -> str:
         ))
     summary = labels["summary"].format(**records["summary"])
     meta = (("", context), ("", summary))
-    return render_page(Appendix(title=text["title"], tables=tuple(tables), meta=meta, lang=lang))
+    return render_page(Document(title=text["title"], tables=tuple(tables), meta=meta, lang=lang))

@@ -13,15 +13,10 @@ from itertools import groupby
 from typing import Any
 
 from tongzhou_check.formats.records import as_records
+from tongzhou_check.labels import JUNIT_TEXT as TEXT
 from tongzhou_check.masking import mask
-from tongzhou_check.model import Finding, Report, Severity
+from tongzhou_check.model import Finding, Report
 
-TEXT = {
-    "zh": {"file_level": "整个文件", "waived": "已豁免", "baselined": "已纳入基线", "count": "{n} 个问题",
-           Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"},
-    "en": {"file_level": "whole file", "waived": "waived", "baselined": "baselined", "count": "{n} findings",
-           Severity.error: "error", Severity.warning: "warning", Severity.info: "info"},
-}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # no XML 1.0 document may hold these
 
 

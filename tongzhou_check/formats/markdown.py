@@ -6,18 +6,11 @@ import re
 from itertools import groupby
 
 from tongzhou_check.formats.records import as_records
-from tongzhou_check.formats.table import LABELS
+from tongzhou_check.labels import LABELS
+from tongzhou_check.labels import REPORT_TEXT as TEXT
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report
 
-TEXT = {
-    "zh": {"title": "tzcheck 检查报告", "headers": ("位置", "规则", "级别", "条款", "问题"),
-           "context": "检查基准日 {as_of} · 规则包 {pack} {version} · tzcheck {tool}",
-           "baselined": "已豁免(基线)", "reason": "豁免理由:{reason}"},
-    "en": {"title": "tzcheck audit report", "headers": ("Cell", "Rule", "Severity", "Clause", "Problem"),
-           "context": "As of {as_of} · rule pack {pack} {version} · tzcheck {tool}",
-           "baselined": "waived (baseline)", "reason": "waived: {reason}"},
-}
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")  # Markdown punctuation that could format or split a cell
 
 

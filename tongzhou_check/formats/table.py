@@ -9,26 +9,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tongzhou_check.labels import LABELS
 from tongzhou_check.model import Finding, Report, Severity
 
-LABELS = {
-    "zh": {
-        "cell": "位置", "rule": "规则", "severity": "级别", "clause": "条款", "message": "问题与要求",
-        "file": "文件", "unreadable": "无法读取", "file_level": "(整个文件)", "no_findings": "未发现问题",
-        "waived": "已豁免", "sheets": "工作表",
-        Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示",
-        "summary": "共检查 {files} 个文件、{sheets} 个工作表、{rows} 行记录;发现问题 {findings} 个:"
-                   "错误 {errors},警告 {warnings},提示 {info},已豁免 {suppressed}。",
-    },
-    "en": {
-        "cell": "Cell", "rule": "Rule", "severity": "Severity", "clause": "Clause", "message": "Problem",
-        "file": "File", "unreadable": "unreadable", "file_level": "(whole file)", "no_findings": "no findings",
-        "waived": "waived", "sheets": "sheets",
-        Severity.error: "error", Severity.warning: "warning", Severity.info: "info",
-        "summary": "Audited {files} files, {sheets} sheets, {rows} records: {findings} findings — "
-                   "{errors} errors, {warnings} warnings, {info} info, {suppressed} suppressed.",
-    },
-}
 STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
 
 

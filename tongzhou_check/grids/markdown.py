@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from tongzhou_check.appendix.grid import Appendix, Table, format_value
+from tongzhou_check.grids import Document, Table, format_value
 
 
 def _cell(text: str) -> str:
@@ -42,7 +42,7 @@ def _table(table: Table) -> list[str]:
     return lines
 
 
-def render(appendix: Appendix) -> str:
+def render(appendix: Document) -> str:
     lines = [f"# {_cell(appendix.title)}", ""]
     lines += [f"- {_cell(label)}:{_cell(value)}" for label, value in appendix.meta]
     lines.append("")

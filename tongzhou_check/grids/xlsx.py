@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongzhou_check.appendix.grid import Appendix, Chart, ColumnFormat, Table, Value, format_value
+from tongzhou_check.grids import Chart, ColumnFormat, Document, Table, Value, format_value
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -26,7 +26,7 @@ NUMBER_FORMATS: dict[ColumnFormat, str] = {"int": "0", "percent": "0.0%", "text"
 FIRST_ROW = 2  # the sheet row of grid row 0 (row 1 holds the title)
 
 
-def write(appendix: Appendix, target: Path) -> None:
+def write(appendix: Document, target: Path) -> None:
     """Write the appendix as a styled workbook: a cover sheet, then one sheet per table."""
     wb = Workbook()
     _cover(wb.active, appendix)
@@ -67,7 +67,7 @@ def _fit(width: int) -> int:
     return min(max(width + 2, 6), 60)
 
 
-def _cover(ws: Worksheet, appendix: Appendix) -> None:
+def _cover(ws: Worksheet, appendix: Document) -> None:
     ws.title = "说明"
     _put(ws["A1"], appendix.title)
     ws["A1"].font = Font(bold=True, size=16)

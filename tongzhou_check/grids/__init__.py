@@ -1,8 +1,10 @@
-"""A table as the appendix writers see it: a grid of cells with merged ranges, column formats, notes, a chart."""
+"""Documents of tables as grids — cells with merged ranges, column formats, notes, a chart — and their writers
+(one module per file format). The annual appendix and the audit's HTML page are both written through these."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Value = str | int | float | None
@@ -92,8 +94,8 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Appendix:
-    """The whole appendix: a title, the tables in order, and what it was made from."""
+class Document:
+    """A whole document (the appendix, an audit page): a title, the tables in order, and what it was made from."""
 
     title: str
     tables: tuple[Table, ...]
@@ -110,3 +112,18 @@ def format_value(value: Value, fmt: ColumnFormat) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+SUFFIXES = (".xlsx", ".html", ".md")
+
+
+def write(document: Document, target: Path) -> None:
+    """Write a document in the format its file suffix names (.xlsx, .html or .md)."""
+    from tongzhou_check.grids import html, markdown, xlsx  # openpyxl loads only when a document is written
+
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        xlsx.write(document, target)
+        return
+    render = html.render if suffix == ".html" else markdown.render
+    target.write_text(render(document), encoding="utf-8")

@@ -6,7 +6,7 @@ import math
 import unicodedata
 from html import escape
 
-from tongzhou_check.appendix.grid import Appendix, Chart, Table, Value, format_value
+from tongzhou_check.grids import Chart, Document, Table, Value, format_value
 
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif'
 
@@ -146,7 +146,7 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def render(appendix: Appendix) -> str:
+def render(appendix: Document) -> str:
     """The appendix as one self-contained HTML page: inline CSS, inline SVG charts, no external references."""
     meta = [f"<dt>{_text(label)}</dt><dd>{_text(value)}</dd>" for label, value in appendix.meta]
     lines = [
