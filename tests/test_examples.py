@@ -52,6 +52,18 @@ def test_every_active_rule_has_examples_or_a_file_level_test() -> None:
             assert rule.examples.get("pass"), f"{rule.id} has no passing example"
 
 
+def test_every_failing_example_names_where_it_is_reported() -> None:
+    for rule in PACK.rules.values():
+        for i, case in enumerate(rule.examples.get("fail") or []):
+            assert case.get("expect"), f"{rule.id} fail[{i}] has no expect: [SHEET!CELL, …]"
+
+
+def _where(finding: dict) -> str:
+    """A finding as an example's `expect` names it: SHEET!CELL, SHEET (on its header row) or - (the file),
+    with #SUBJECT when the expectation names one."""
+    return f"{finding['sheet']}!{finding['cell']}" if finding["cell"] else (finding["sheet"] or "-")
+
+
 @pytest.mark.parametrize(("rule", "outcome", "case"), _cases())
 def test_rule_example(rule: Rule, outcome: str, case: dict, tmp_path: Path) -> None:
     kind = _kind(rule, case)
@@ -59,7 +71,10 @@ def test_rule_example(rule: Rule, outcome: str, case: dict, tmp_path: Path) -> N
     path = write_xlsx(tmp_path / "example.xlsx", {name: _sheet(kind, case)})
     report = audit_json(path, extra=["--as-of", case["as_of"]] if "as_of" in case else [], duty_rules=True)
     hits = [f for f in report["findings"] if f["rule"] == rule.id and not f["suppressed"]]
-    if outcome == "fail":
-        assert hits, f"{rule.id} did not fire on {case}: {report['findings']}"
+    if outcome == "fail":  # exactly where the example says: a "could not check" finding does not count
+        expected = sorted(case["expect"])
+        subjects = any("#" in e for e in expected)
+        found = sorted(_where(f) + (f"#{f['subject']}" if subjects and f["subject"] else "") for f in hits)
+        assert found == expected, f"{rule.id} on {case}: {[(f['cell'], f['message']) for f in hits]}"
     else:
         assert not hits, f"{rule.id} fired on a passing example {case}: {hits}"

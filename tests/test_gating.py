@@ -96,6 +96,14 @@ def test_baseline_survives_an_inserted_row_and_reports_only_the_new_violation(tm
     # the file-level TZ120 (区发改委 has no catalogue here) was baselined too
     assert sorted(baselined) == [("TZ120", None), ("TZ202", "E3"), ("TZ205", "G4")]
     assert report["summary"]["baselined"] == 3 and report["summary"]["errors"] == 1
+    # the baseline's reason is in the report's language
+    assert {f["suppressed"]["reason"] for f in report["findings"] if f["suppressed"]} == {"已记录在基线中"}
+    code, out, _ = cli("audit", str(path), "--as-of", AS_OF, "--baseline", str(baseline), "--format", "markdown")
+    assert "recorded in the baseline" not in out and "已记录在基线中" in out
+    code, out, _ = cli("audit", str(path), "--as-of", AS_OF, "--baseline", str(baseline), "--format", "json",
+                       "--lang", "en")
+    assert {f["suppressed"]["reason"] for f in json.loads(out)["findings"] if f["suppressed"]} == {
+        "recorded in the baseline"}
 
 
 def test_baseline_lists_entries_that_no_longer_match(tmp_path: Path) -> None:
@@ -121,3 +129,24 @@ def test_parallel_run_is_byte_identical_to_serial(tmp_path: Path) -> None:
     serial = cli("audit", str(tmp_path), "--as-of", AS_OF, "--format", "json", "--jobs", "1")[1]
     parallel = cli("audit", str(tmp_path), "--as-of", AS_OF, "--format", "json", "--jobs", "2")[1]
     assert json.loads(serial)["findings"] and serial == parallel
+
+
+def test_audit_is_reentrant(tmp_path: Path) -> None:
+    """An audit started inside another (a progress callback, a web request, a worker thread) changes nothing of it."""
+    import dataclasses
+    import datetime as dt
+
+    from tongzhou_check.engine import audit
+    from tongzhou_check.pack import load_pack
+
+    pack = load_pack()
+    silent = dataclasses.replace(pack, rules={k: dataclasses.replace(r, status="planned") for k, r in pack.rules.items()})
+    files = [(_consultation(tmp_path / f"单位{i}.xlsx", _row("乙", 收到意见数=1, 采纳意见数=3)), f"单位{i}.xlsx")
+             for i in range(2)]
+    day = dt.date.fromisoformat(AS_OF)
+    alone = audit(files, pack, day)
+    inner = []
+    nested = audit(files, pack, day, progress=lambda shown: inner.append(audit(files[:1], silent, dt.date(2018, 1, 1))))
+    assert [f.cell for f in nested.findings if f.rule == "TZ205"] == ["G2", "G2"]
+    assert nested.findings == alone.findings
+    assert all(not r.findings for r in inner)

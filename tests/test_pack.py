@@ -42,6 +42,16 @@ def test_every_message_template_renders_in_both_languages(pack: Pack) -> None:
             assert text.strip(), rule.id
 
 
+def test_a_pack_is_loaded_once_per_content(tmp_path: Path) -> None:
+    copy = _copy(tmp_path)
+    first = load_pack(copy)
+    assert load_pack(copy) is first
+    rule = copy / "rules" / "TZ008.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("severity: error", "severity: warning"), "utf-8")
+    changed = load_pack(copy)
+    assert changed is not first and changed.rules["TZ008"].severity.name == "warning"
+
+
 def test_rule_lookup_by_id_or_slug(pack: Pack) -> None:
     assert pack.rule("comment-window").id == "TZ201"
     assert pack.rule("tz101").slug == "attribute-and-basis"
@@ -61,6 +71,21 @@ def _copy(tmp_path: Path) -> Path:
         ("kinds.yaml", "type: date, required: true, sample: 2018-10-08}", "type: datum}", "$.kinds.web_correction"),
         ("pack.yaml", "version: \"1.0.0\"", "version: 1.0.0\nextra: 1", "$"),
         ("rules/TZ205.yaml", "check: condition", "check: telepathy", "$.check"),
+        # meaning, not only shape: what a check can fill in, compare and report
+        ("rules/TZ205.yaml", "{headers[received]}", "{headers[recieved]}", "$.message.zh"),
+        ("rules/TZ204.yaml", "{values[received]}", "{values[recieved]}", "$.message.zh"),
+        ("rules/TZ205.yaml", "({value})", "({valeu})", "$.message.zh"),
+        ("rules/TZ205.yaml", "({value})", "({value.upper})", "$.message.zh"),
+        ("rules/TZ205.yaml", "({value})", "({value)", "$.message.zh"),
+        ("rules/TZ205.yaml", "le: received", "le: start", "$.params.require.le"),
+        ("rules/TZ602.yaml", "same_as: drafter", "same_as: published", "$.params.require.same_as"),
+        ("rules/TZ102.yaml", "in: [主动公开]", "in: [主动 公开]", "$.params.when[0].in"),
+        ("rules/TZ901.yaml", "trigger: received", "trigger: content", "$.params.trigger"),
+        ("rules/TZ009.yaml", "raised_by: [calendar_not_covered]", "raised_by: [calendar_not_covred]", "$.raised_by[0]"),
+        ("pack.yaml", "  pending:\n", "  pending_old:\n", "$.messages"),
+        ("pack.yaml", "{event_header}」尚未填写", "{event_headr}」尚未填写", "$.messages.pending.zh"),
+        ("pack.yaml", "applicant: applicant_type", "applicant: applicant", "$.appendix.applications.applicant"),
+        ("pack.yaml", "received: received, replied", "received: applicant_type, replied", "$.appendix.applications.received"),
     ],
 )
 def test_invalid_pack_exits_2_naming_file_and_json_path(file: str, old: str, new: str, path: str,
@@ -78,6 +103,7 @@ def test_invalid_pack_exits_2_naming_file_and_json_path(file: str, old: str, new
     code, _, err = cli("audit", str(sample), "--rules", str(pack), "--as-of", AS_OF)
     assert code == 2
     assert str(target) in err.replace("\n", "") and "Traceback" not in err
+    assert exc.value.path in err.replace("\n", "")  # brackets ([0], [received]) are printed, not taken as markup
 
 
 def test_another_pack_can_be_loaded_with_rules(tmp_path: Path) -> None:

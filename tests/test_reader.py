@@ -211,3 +211,17 @@ def test_headers_with_line_breaks_are_quoted_without_them(tmp_path: Path) -> Non
     rows = [["政策\n文件", "起草 单位", "文件公开日期", "解读公开日期"], ["入学意见", "无", "2018-04-12", "2018-04-12"]]
     report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"政策解读": rows}))
     assert [(f["rule"], f["header"]) for f in report["findings"]] == [("TZ004", "起草单位")]
+
+
+def test_reading_leaves_no_file_open(tmp_path: Path) -> None:
+    import gc
+    import warnings
+
+    from tongzhou_check.reader.workbook import read_workbook
+
+    path = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": [["收到日期", "处理日期"], ["2018-09-03", "2018-09-04"]]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        read_workbook(path)
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

@@ -17,6 +17,7 @@ import typer
 import typer.core
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
@@ -103,7 +104,7 @@ CalendarOpt = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[red]tzcheck:[/] {message}", markup=True, soft_wrap=True)
+    err.print(f"[red]tzcheck:[/] {escape(message)}", markup=True, soft_wrap=True)  # a message may hold [brackets]
     return typer.Exit(2)
 
 
