@@ -181,11 +181,12 @@ def test_explain_tz402_lists_what_is_and_is_not_detected() -> None:
 
 def test_masking_does_not_depend_on_what_was_imported_first() -> None:
     """A fresh interpreter that imports only the masking step masks labelled names and addresses too."""
+    import os
     import subprocess
     import sys
 
     code = "from tongzhou_check.masking import mask; print(mask('姓名:王小明 住址:北京市通州区新华大街1号'))"
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           env={"PYTHONIOENCODING": "utf-8", "PATH": ""}).stdout
+                           env={**os.environ, "PYTHONIOENCODING": "utf-8"}).stdout
     assert "王小明" not in shown and "新华大街" not in shown
     assert "王*" in shown
