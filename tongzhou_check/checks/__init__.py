@@ -9,15 +9,17 @@ from __future__ import annotations
 from tongzhou_check.checks import (
     condition,
     date_order,
+    deadline,
     duplicate,
     duty,
-    periods,
     personal,
+    quarterly,
     structure,
     values,
     waiver,
+    window,
 )
-from tongzhou_check.checks.base import FILE, NOT_EVALUATED, ROW, SHEET, Check, Context, Hit, Workbook
+from tongzhou_check.checks.base import FILE, ROW, SHEET, Check, Context, Hit, Workbook
 
 CHECKS: dict[str, Check] = {
     "unreadable_file": Check(structure.unreadable_file, "file", FILE | {"reason"}),
@@ -31,16 +33,14 @@ CHECKS: dict[str, Check] = {
     "waiver": Check(waiver.waiver, "row", ROW | {"problem"}, waivable=False),
     "condition": Check(condition.condition, "row", condition.FIELDS, condition.REASONS, condition.PARAMS,
                        condition.columns, condition.meaning),
-    "deadline": Check(periods.deadline, "row", periods.DEADLINE_FIELDS, periods.DEADLINE_REASONS,
-                      periods.DEADLINE_PARAMS, periods.deadline_columns),
-    "min_window": Check(periods.min_window, "row", periods.WINDOW_FIELDS, periods.WINDOW_REASONS,
-                        periods.WINDOW_PARAMS, periods.window_columns),
+    "deadline": Check(deadline.deadline, "row", deadline.FIELDS, deadline.REASONS, deadline.PARAMS, deadline.columns),
+    "min_window": Check(window.min_window, "row", window.FIELDS, window.REASONS, window.PARAMS, window.columns),
     "plan_duties": Check(duty.plan_duties, "workbook", duty.FIELDS, duty.REASONS, duty.PARAMS, duty.columns),
     "agency_unknown": Check(duty.agency_unknown, "file", duty.UNKNOWN_FIELDS),
     "personal_info": Check(personal.personal_info, "row", personal.FIELDS, params_schema=personal.PARAMS,
                            columns=personal.columns),
-    "quarterly": Check(periods.quarterly, "sheet", periods.QUARTERLY_FIELDS, {"not_evaluated": NOT_EVALUATED},
-                       periods.QUARTERLY_PARAMS, periods.quarterly_columns),
+    "quarterly": Check(quarterly.quarterly, "sheet", quarterly.FIELDS, quarterly.REASONS, quarterly.PARAMS,
+                       quarterly.columns),
 }
 
 __all__ = ["CHECKS", "Check", "Context", "Hit", "Workbook"]
