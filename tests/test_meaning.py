@@ -75,3 +75,15 @@ def test_appendix_counts_by_the_packs_own_keys(tmp_path: Path) -> None:
     assert renamed[1][renamed[1].index("## 附表3"):renamed[1].index("## 附表4")] == table3
     findings = [(f["rule"], f["cell"]) for f in _findings(str(SAMPLES))]
     assert [(f["rule"], f["cell"]) for f in _findings(str(SAMPLES), "--rules", str(pack))] == findings
+
+
+def test_the_waiver_column_is_an_ordinary_column_aliases_included(tmp_path: Path) -> None:
+    head = ["决策事项", "承办单位", "征求意见开始日期", "征求意见截止日期", "例外情况"]
+    path = write_xlsx(tmp_path / "a.xlsx", {"意见征集": [
+        head, ["规划草案", "区发改委", "2018-09-03", "2018-09-07", "TZ201: 紧急决策,经区政府批准"]]})
+    config = _config(tmp_path, '[aliases.consultation]\nwaiver = ["例外情况"]\n')
+    code, out, err = cli("audit", str(path), "--as-of", AS_OF, "--format", "json", "--config", str(config))
+    assert code == 1, err  # the columns the sheet lacks leave TZ203 and TZ205 unchecked (errors); TZ201 is waived
+    window = [f for f in json.loads(out)["findings"] if f["rule"] == "TZ201"]
+    assert [(f["cell"], f["suppressed"]) for f in window] == [
+        ("D2", {"by": "waiver", "reason": "紧急决策,经区政府批准"})]

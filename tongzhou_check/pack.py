@@ -20,7 +20,7 @@ import yaml
 from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.model import Severity
-from tongzhou_check.packtypes import AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
+from tongzhou_check.packtypes import WAIVER, AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
 from tongzhou_check.schema import load_schema, schema_error
 from tongzhou_check.text import YamlLoader, norm_header, squash
 
@@ -96,8 +96,13 @@ def _tree_values(tree: dict[str, list[str]]) -> tuple[tuple[str, ...], dict[str,
     return tuple(values), aliases
 
 
-def _kind(key: str, raw: dict, path: Path) -> Kind:
+def _kind(key: str, raw: dict, path: Path, waiver: Column) -> Kind:
+    """A sheet kind; the 豁免说明 column (reading.waiver) is one of its columns, after its own."""
     columns = {k: _column(k, c) for k, c in raw["columns"].items()}
+    if WAIVER in columns:
+        raise PackError(path, f"$.kinds.{key}.columns.{WAIVER}",
+                        f"{WAIVER!r} is the column reading.waiver gives every kind")
+    columns[WAIVER] = waiver
     base = f"$.kinds.{key}"
     for i, spec in enumerate(raw.get("keys", ())):
         for part in spec.split("|"):
@@ -172,7 +177,7 @@ def template_problem(template: str, fields: frozenset[str], kind: Kind | None) -
         if (key is None) != (field not in INDEXED):
             return f"{{{name}}}: " + (f"{{{field}[column]}} needs a column key" if key is None
                                       else f"{{{field}}} takes no [key]")
-        if key is not None and key != "waiver" and (kind is None or key not in kind.columns):
+        if key is not None and (kind is None or key not in kind.columns):
             where = f"of {kind.key}" if kind else "(the rule has no kind)"
             return f"{{{name}}}: {key!r} is not a column {where}"
     return None
@@ -328,7 +333,9 @@ def _load(root: Path, manifest: Path, doc: dict, sha256: str) -> Pack:
     kinds_path = root / doc["kinds"]
     kinds_doc = _read_yaml(kinds_path)
     _validate(kinds_doc, load_schema("kinds.schema.json"), kinds_path)
-    kinds = {k: _kind(k, v, kinds_path) for k, v in kinds_doc["kinds"].items()}
+    waiver = kinds_doc["reading"]["waiver"]
+    waiver_column = Column(WAIVER, waiver["header"], tuple(waiver.get("aliases", ())), "text")
+    kinds = {k: _kind(k, v, kinds_path, waiver_column) for k, v in kinds_doc["kinds"].items()}
 
     rule_schema = load_schema("rule.schema.json")
     rules_dir = root / doc["rules"]

@@ -22,6 +22,9 @@ class PackError(Exception):
         super().__init__(f"{file}: {path}: {problem}")
 
 
+WAIVER = "waiver"  # the key of the 豁免说明 column every kind has (kinds.yaml's reading.waiver)
+
+
 @dataclass(frozen=True)
 class Column:
     key: str

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tongzhou_check.packtypes import Column, Kind, Pack
+from tongzhou_check.packtypes import WAIVER, Column, Kind, Pack
 
 ROWS = 1000  # data rows that get the drop-downs and date formats
 LIST_LIMIT = 255  # Excel's limit on an in-cell list's source
@@ -85,7 +85,7 @@ def _validation(column: Column, text: dict[str, str]) -> DataValidation | None:
 
 def _sheet(book: Workbook, kind: Kind, pack: Pack, text: dict[str, str]) -> None:
     ws = book.create_sheet(kind.names[0])
-    columns = list(kind.columns.values())
+    columns = [c for c in kind.columns.values() if c.key != WAIVER]  # the waiver last, with its own hint
     width = len(columns) + 1  # the kind's columns, then 豁免说明
     ws.cell(1, 1, text["title"].format(title=kind.title["zh"])).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)

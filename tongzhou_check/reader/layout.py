@@ -32,7 +32,6 @@ class Layout:
     top: int  # 0-based index of the upper header row
     bottom: int  # 0-based index of the lower header row (== top for a one-row header)
     columns: dict[str, ColumnRef]
-    waiver: ColumnRef | None = None
     score: int = 0
     first_column: int = 0
     last_column: int = 0
@@ -68,7 +67,6 @@ class Recogniser:
             key: {self._norm(h): col.key for col in kind.columns.values() for h in col.headers}
             for key, kind in pack.kinds.items()
         }
-        self.waiver_headers = {self._norm(h) for h in pack.reading.waiver_headers}
         names = [(self._norm(n), key) for key, kind in pack.kinds.items() for n in kind.names]
         self.names = sorted(names, key=lambda item: -len(item[0]))
 
@@ -124,7 +122,6 @@ class Recogniser:
         columns: dict[str, ColumnRef] = {}
         matrices: dict[str, list[tuple[int, str]]] = {}
         headers: dict[str, str] = {}
-        waiver: ColumnRef | None = None
         used: list[int] = []
         for c, low in enumerate(lower):
             up = upper[c] if upper is not None else ""
@@ -134,10 +131,6 @@ class Recogniser:
             for text, as_shown in tries:
                 if not text:
                     continue
-                if text in self.waiver_headers:
-                    waiver = waiver or ColumnRef("waiver", c, as_shown)
-                    used.append(c)
-                    break
                 key = lookup.get(text)
                 if key is None:
                     continue
@@ -161,7 +154,6 @@ class Recogniser:
             top=top,
             bottom=bottom,
             columns=columns,
-            waiver=waiver,
             score=score,
             first_column=min(used, default=0),
             last_column=max(used, default=0),

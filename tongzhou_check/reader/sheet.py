@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from tongzhou_check.packtypes import Kind, Reading
+from tongzhou_check.packtypes import WAIVER, Kind, Reading
 from tongzhou_check.reader.layout import ColumnRef, Layout
 from tongzhou_check.reader.parse import Parsed, display, normalised, parse_column, parse_marks
 from tongzhou_check.reader.workbook import RawSheet
@@ -28,7 +28,6 @@ class SheetData:
     columns: dict[str, ColumnRef]
     parsed: dict[str, Parsed]
     continuation: dict[str, pd.Series]  # cells covered by a merged range, below or right of its top-left
-    waiver: pd.Series | None  # the 豁免说明 text of each row
     above: tuple[list[str], ...] = ()  # the rows above the header (titles, 填报单位 …) as display text
 
     @property
@@ -41,21 +40,22 @@ class SheetData:
     def present(self, key: str) -> pd.Series:
         return self.parsed[key].values.notna()
 
+    @property
+    def waiver(self) -> pd.Series | None:
+        """The 豁免说明 text of each row ("" where empty); None when the sheet has no such column."""
+        return self.parsed[WAIVER].text(self.rows) if WAIVER in self.columns else None
+
     def header(self, key: str) -> str:
         """The column's header as written in the sheet, else its canonical header."""
-        if key == "waiver" and self.layout.waiver is not None:
-            return self.layout.waiver.header
         ref = self.columns.get(key)
         return ref.header if ref else self.kind.columns[key].header
 
     def text(self, key: str, rows: pd.Index) -> pd.Series:
         """The cells of some rows as a person reads them (not yet masked)."""
-        if key == "waiver":
-            return self.waiver.loc[rows] if self.waiver is not None else pd.Series("", index=rows)
         return self.parsed[key].text(rows)
 
     def letter(self, key: str) -> tuple[str | None, int]:
-        ref = self.layout.waiver if key == "waiver" else self.columns.get(key)
+        ref = self.columns.get(key)
         return (ref.letter, ref.index) if ref else (None, -1)
 
     def key_columns(self) -> list[str]:
@@ -70,9 +70,9 @@ class SheetData:
         """Each record's key as one normalised string (None when every key cell is empty).
 
         `id|title` takes the id, or the title where the id is empty. A kind without key columns keys a
-        record by all its values.
+        record by all its values (but its waiver).
         """
-        specs = [spec.split("|") for spec in self.kind.keys] or [[k] for k in self.columns]
+        specs = [spec.split("|") for spec in self.kind.keys] or [[k] for k in self.columns if k != WAIVER]
         parts = []
         for alternatives in specs:
             present = [normalised(self.values(k)) for k in alternatives if k in self.columns]
@@ -172,9 +172,6 @@ def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
         cont = continuation[:, ref.index]
         if cont.any():
             merged[key] = pd.Series(cont, index=rows)
-    waiver = None
-    if layout.waiver is not None:
-        waiver = pd.Series(grid[:, layout.waiver.index], index=rows, dtype=object).map(display)
     return SheetData(
         name=raw.name,
         index=raw.index,
@@ -185,6 +182,5 @@ def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
         columns=dict(layout.columns),
         parsed=parsed,
         continuation=merged,
-        waiver=waiver,
         above=tuple([display(v) for v in row] for row in raw.rows[: layout.top]),
     )
