@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from importlib import resources
@@ -13,6 +14,10 @@ import openpyxl
 from typer.testing import CliRunner
 
 from tongzhou_check.cli import app
+from tongzhou_check.engine import audit
+from tongzhou_check.formats import FORMATS
+from tongzhou_check.model import Report
+from tongzhou_check.pack import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2018-12-31"
@@ -34,6 +39,16 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]],
             sheet.sheet_state = "hidden"
     book.save(path)
     return path
+
+
+def audit_report(*paths: Path, as_of: str = AS_OF, **options: Any) -> Report:
+    """The engine's report of some files, in-process and below the CLI (the built-in pack, loaded once)."""
+    return audit([(Path(p), Path(p).as_posix()) for p in paths], load_pack(), dt.date.fromisoformat(as_of), **options)
+
+
+def render_all(report: Report, langs: Sequence[str] = ("zh", "en")) -> dict[tuple[str, str], str]:
+    """Every registered output format of one report, in each language: {(format, lang): text}."""
+    return {(name, lang): render(report, lang) for name, render in FORMATS.items() for lang in langs}
 
 
 def cli(*args: str) -> tuple[int, str, str]:

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import AS_OF, audit_json, cli, write_xlsx
+from helpers import AS_OF, audit_json, audit_report, cli, render_all, write_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongzhou_check.formats import FORMATS, SUFFIXES
+from tongzhou_check.formats import SUFFIXES
 from tongzhou_check.masking import mask
 from tongzhou_check.privacy import detect, is_resident_id, mask_id
 
@@ -153,10 +153,7 @@ def test_findings_exemptions_and_insufficient_masking(tmp_path: Path) -> None:
 def test_no_raw_value_in_any_output_format(tmp_path: Path) -> None:
     path = _publication(tmp_path)
     raw = [ID_X, ID_3, "13812345678", "1101051949****002X", ID_X[6:14]]
-    outputs = {}
-    for fmt in FORMATS:
-        for lang in ("zh", "en"):
-            outputs[fmt, lang] = cli("audit", str(path), "--as-of", AS_OF, "--format", fmt, "--lang", lang)[1]
+    outputs: dict = render_all(audit_report(path))
     files = [tmp_path / f"report{suffix}" for suffix in SUFFIXES]
     cli("audit", str(path), "--as-of", AS_OF, *(arg for file in files for arg in ("--output", str(file))))
     outputs.update({file.name: file.read_text("utf-8") for file in files})
