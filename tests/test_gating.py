@@ -58,6 +58,9 @@ def test_pyproject_tool_table_and_cli_flags_win(tmp_path: Path, monkeypatch) -> 
         ('[severity]\nTZ999 = "error"\n', "TZ999"),
         ('[params.TZ201]\ndays = "five"\n', "params.TZ201"),
         ('[aliases.catalogue]\nnonsense = ["x"]\n', "nonsense"),
+        # parameters are validated for meaning as the pack's own are: columns of the kind, of a comparable type
+        ('[params.TZ201]\nstart = "nonexistent"\n', "params.TZ201.start: 'nonexistent' is not a column"),
+        ('[params.TZ205]\nrequire = {column = "adopted", le = "start"}\n', "cannot be compared with start"),
     ],
 )
 def test_bad_configuration_exits_2_naming_the_key(text: str, words: str, tmp_path: Path, monkeypatch) -> None:

@@ -141,21 +141,6 @@ def _reading(raw: dict) -> Reading:
     )
 
 
-def _reading(raw: dict) -> Reading:
-    waiver = raw["waiver"]
-    return Reading(
-        placeholders=frozenset(squash(p).upper() for p in [*raw["placeholders"], ""]),
-        notes_prefixes=tuple(norm_header(p) for p in raw["notes_prefixes"]),
-        header_suffixes=tuple(norm_header(s) for s in raw["header_suffixes"]),
-        header_scan_rows=raw["header_scan_rows"],
-        check_marks=frozenset(raw["check_marks"]),
-        channel_ticked=tuple(raw["channel_ticked"]),
-        channel_unticked=tuple(raw["channel_unticked"]),
-        waiver_headers=(waiver["header"], *waiver.get("aliases", ())),
-        agency_labels=tuple(raw.get("agency_labels", ())),
-    )
-
-
 def template_problem(template: str, fields: frozenset[str], kind: Kind | None) -> str | None:
     """Why a message template cannot be rendered with a check's fields, or None.
 
