@@ -1,9 +1,15 @@
-"""Generate a large, deterministic 信息发布登记 workbook for the benchmark.
+"""Generate a large, deterministic 信息发布登记 workbook for the benchmark, in one of three shapes.
 
 One sheet `信息发布登记`: a title cell in row 1, an empty row 2, the header in row 3, then N records.
 Every value is synthetic (built from a fixed vocabulary with `random.Random(2018)`): no real personal data.
 
+- `plain` (default): 1.6 % of rows with a deliberate problem.
+- `excel`: shaped like the files Excel and WPS write — shared strings, the title merged across the table, ~1 % of
+  正文 cells holding an 18-digit resident ID (synthetic, valid check digit), ~3 % late publications.
+- `worst`: a clerk's first bad submission — every row faulty in two cells (发布单位 blank, 公开日期 before 形成日期).
+
     python bench/make_workbook.py --rows 100000 --out bench/out/bench-100000.xlsx
+    python bench/make_workbook.py --rows 50000 --shape worst
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import datetime as dt
 import random
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,8 +32,11 @@ DEFAULT_ROWS = 100_000
 BENCH_DIR = Path(__file__).resolve().parent
 
 
-def default_out(rows: int) -> Path:
-    return BENCH_DIR / "out" / f"bench-{rows}.xlsx"
+SHAPES = ("plain", "excel", "worst")
+
+
+def default_out(rows: int, shape: str = "plain") -> Path:
+    return BENCH_DIR / "out" / (f"bench-{rows}.xlsx" if shape == "plain" else f"bench-{shape}-{rows}.xlsx")
 
 
 # Share of rows carrying each deliberate problem (the rest are clean).
@@ -105,7 +115,24 @@ def _impossible_date(rng: random.Random) -> str:
     return rng.choice(["2018-02-30", "2018-02-29", "2018-04-31", "2018-06-31", "2018年9月31日", "2018/11/31"])
 
 
-def make_rows(rows: int, seed: int = SEED):
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _resident_id(rng: random.Random) -> str:
+    """A synthetic 18-digit resident ID with a valid check digit (GB 11643)."""
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20000))
+    body = f"110112{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def _excel_shape(rng: random.Random, record: list[object], formed: dt.date) -> None:
+    if rng.random() < 0.01:
+        record[7] = f"{record[7]}联系人身份证号{_resident_id(rng)}。"
+    if rng.random() < 0.03:
+        record[3] = formed + dt.timedelta(days=rng.randint(40, 60))
+
+
+def make_rows(rows: int, seed: int = SEED, shape: str = "plain"):
     """Yield the header block and `rows` records as lists of cell values (deterministic for a seed)."""
     rng = random.Random(seed)
     start = dt.date(2018, 1, 2)
@@ -137,11 +164,28 @@ def make_rows(rows: int, seed: int = SEED):
             record[3] = formed - dt.timedelta(days=rng.randint(1, 30))
         elif roll < P_EMPTY_REQUIRED + P_IMPOSSIBLE_DATE + P_PUBLISHED_FIRST + P_LATE:
             record[3] = formed + dt.timedelta(days=rng.randint(40, 60))
+        if shape == "excel":
+            _excel_shape(rng, record, formed)
+        elif shape == "worst":
+            record[1] = None
+            record[3] = formed - dt.timedelta(days=rng.randint(1, 30))
         yield record
 
 
-def write_workbook(out: Path, rows: int = DEFAULT_ROWS, seed: int = SEED) -> Path:
-    """Write the workbook (openpyxl write-only mode) and return its path."""
+def _merge_title(path: Path) -> None:
+    """Merge the title across the table (write-only mode cannot): a <mergeCells> after the sheet's data."""
+    with zipfile.ZipFile(path) as src:
+        parts = {info: src.read(info.filename) for info in src.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in parts.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:H1"/>'
+                                                     b"</mergeCells>", 1)
+            dst.writestr(info, data)
+
+
+def write_workbook(out: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, shape: str = "plain") -> Path:
+    """Write the workbook (openpyxl write-only mode: shared strings) and return its path."""
     out.parent.mkdir(parents=True, exist_ok=True)
     book = Workbook(write_only=True)
     book.properties.creator = "tzcheck bench/make_workbook.py"
@@ -150,10 +194,12 @@ def write_workbook(out: Path, rows: int = DEFAULT_ROWS, seed: int = SEED) -> Pat
     widths = {"A": 48, "B": 22, "C": 12, "D": 14, "E": 30, "F": 16, "G": 14, "H": 80}
     for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
-    for record in make_rows(rows, seed):
+    for record in make_rows(rows, seed, shape):
         sheet.append(record)
     tmp = out.with_name(out.name + ".tmp")
     book.save(tmp)
+    if shape == "excel":
+        _merge_title(tmp)
     tmp.replace(out)  # never leave a half-written workbook at the final path
     return out
 
@@ -163,13 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="number of records (default 100000)")
     parser.add_argument("--out", type=Path, default=None,
                         help="output path (default bench/out/bench-ROWS.xlsx)")
+    parser.add_argument("--shape", choices=SHAPES, default="plain", help="plain, excel or worst (see above)")
     parser.add_argument("--seed", type=int, default=SEED, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rows < 0:
         parser.error("--rows must be >= 0")
-    out = args.out or default_out(args.rows)
+    out = args.out or default_out(args.rows, args.shape)
     started = time.perf_counter()
-    write_workbook(out, args.rows, args.seed)
+    write_workbook(out, args.rows, args.seed, args.shape)
     print(f"wrote {out} ({args.rows} rows, {out.stat().st_size / 1e6:.1f} MB) "
           f"in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return 0

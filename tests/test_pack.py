@@ -11,7 +11,7 @@ import pytest
 from helpers import AS_OF, ROOT, audit_json, cli, write_xlsx
 
 from tongzhou_check.checks.timed import param_at, param_series
-from tongzhou_check.engine import _Fields
+from tongzhou_check.messages import render
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.workdays import load_calendar
@@ -38,7 +38,7 @@ def test_planned_rules_never_run(pack: Pack) -> None:
 def test_every_message_template_renders_in_both_languages(pack: Pack) -> None:
     for rule in pack.rules.values():
         for lang in ("zh", "en"):
-            text = rule.message[lang].format_map(_Fields())
+            text = render(rule.message[lang], lang, 1, {}, {}, lambda field, key: "")[0]
             assert text.strip(), rule.id
 
 

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tongzhou_check import __version__
@@ -18,73 +19,22 @@ from tongzhou_check.checks import CHECKS, Context, Hit
 from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
 from tongzhou_check.masking import mask
+from tongzhou_check.messages import LANGS, per_distinct, render
 from tongzhou_check.model import Facts, FileResult, Finding, Report, RuleDoc, Suppression
 from tongzhou_check.packtypes import Pack, Rule
 from tongzhou_check.reader import Recogniser, SheetData, Workbook, read_book
 from tongzhou_check.workdays import Calendar, load_calendar
 
-LANGS = ("zh", "en")
 Collect = Callable[[Workbook, Context], Facts]  # what a caller counts in each workbook (the annual appendix)
 
 
-class _Missing:
-    """An unknown message field: shown as `{name}` (or `{name[key]}`) rather than failing."""
+def _render(template: dict[str, str], fields: dict[str, Any], sheet: SheetData | None) -> tuple[str, str]:
+    """One finding's message in both languages (a file- or sheet-level finding)."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def indexed(field: str, key: str) -> str:
+        return sheet.header(key) if sheet is not None and field == "headers" else ""
 
-    def __getitem__(self, key: str) -> _Missing:
-        return _Missing(f"{self.name}[{key}]")
-
-    def __format__(self, spec: str) -> str:
-        return "{" + self.name + "}"
-
-
-class _Fields(dict):
-    def __missing__(self, key: str) -> _Missing:
-        return _Missing(key)
-
-
-class _Headers(Mapping):
-    def __init__(self, sheet: SheetData) -> None:
-        self.sheet = sheet
-
-    def __getitem__(self, key: str) -> str:
-        return self.sheet.header(key)
-
-    def __iter__(self):
-        return iter(self.sheet.kind.columns)
-
-    def __len__(self) -> int:
-        return len(self.sheet.kind.columns)
-
-
-class _RowValues(Mapping):
-    """`{values[received]}` in a message: a cell of the finding's row, masked."""
-
-    def __init__(self, sheet: SheetData, row: int) -> None:
-        self.sheet, self.row = sheet, row
-
-    def __getitem__(self, key: str) -> str:
-        if key not in self.sheet.columns:
-            return ""
-        return mask(str(self.sheet.text(key, pd.Index([self.row])).iloc[0])) or ""
-
-    def __iter__(self):
-        return iter(self.sheet.columns)
-
-    def __len__(self) -> int:
-        return len(self.sheet.columns)
-
-
-def _pick(value: Any, lang: str) -> Any:
-    if isinstance(value, dict) and set(value) == set(LANGS):
-        return value[lang]
-    return mask(value) if isinstance(value, str) else value
-
-
-def _render(template: dict[str, str], fields: dict[str, Any]) -> tuple[str, str]:
-    zh, en = (template[lang].format_map(_Fields({k: _pick(v, lang) for k, v in fields.items()})) for lang in LANGS)
+    zh, en = (render(template[lang], lang, 1, fields, {}, indexed)[0] for lang in LANGS)
     return zh, en
 
 
@@ -119,18 +69,18 @@ class _FileAudit:
             if raw is not None:
                 common.update(sheet=raw.name, sheet_index=raw.index)
                 base.setdefault("sheet", raw.name)
-            zh, en = _render(template, base)
+            zh, en = _render(template, base, None)
             severity = rule.severity.lowered() if hit.lowered is True else rule.severity
             yield Finding(severity=severity, message_zh=zh, message_en=en, **common)
             return
-        base.update(sheet=sheet.name, kind=sheet.kind.title, headers=_Headers(sheet))
+        base.update(sheet=sheet.name, kind=sheet.kind.title)
         common.update(sheet=sheet.name, sheet_index=sheet.index)
         if hit.column:
             base["header"] = sheet.header(hit.column)
             letter, index = sheet.letter(hit.column)
             common.update(header=base["header"], column=letter, column_index=index)
         if hit.rows is None:  # sheet-level: the (lower) header row
-            zh, en = _render(template, base)
+            zh, en = _render(template, base, sheet)
             severity = rule.severity.lowered() if hit.lowered is True else rule.severity
             yield Finding(severity=severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
             return
@@ -142,20 +92,37 @@ class _FileAudit:
                 hit, rows=hit.rows[keep], exempt=None,
                 fields={k: v[keep] if isinstance(v, pd.Series) else v for k, v in hit.fields.items()},
                 lowered=hit.lowered[keep] if hit.lowered is not None else None)
-        texts = sheet.text(hit.column, hit.rows).to_numpy() if hit.column else [None] * len(hit.rows)
-        keys = sheet.record_keys.loc[hit.rows].to_numpy()
-        lowered = hit.lowered.to_numpy() if hit.lowered is not None else None
-        per_row = {k: _aligned(v, hit.rows) for k, v in hit.fields.items() if isinstance(v, pd.Series)}
-        for i, row in enumerate(hit.rows):
-            shown = per_row["evidence"][i] if "evidence" in per_row else texts[i]
-            evidence = mask(str(shown)) if shown not in (None, "") else None
-            fields = {**base, "row": int(row), "value": evidence or "", "values": _RowValues(sheet, int(row))}
-            fields.update({k: v[i] for k, v in per_row.items()})
-            zh, en = _render(template, fields)
-            severity = rule.severity.lowered() if lowered is not None and lowered[i] else rule.severity
-            key = tuple(mask(k) or "" for k in keys[i].split("\x1f")) if isinstance(keys[i], str) else ()
-            yield Finding(severity=severity, message_zh=zh, message_en=en, row=int(row), evidence=evidence,
-                          key=key, **common)
+        yield from _row_findings(hit, rule, sheet, template, base, common)
+
+
+def _row_findings(hit: Hit, rule: Rule, sheet: SheetData, template: dict[str, str], base: dict[str, Any],
+                  common: dict[str, Any]) -> Iterable[Finding]:
+    """A row-level hit's findings, computed as columns: each field shown and masked once per distinct value."""
+    rows = hit.rows
+    n = len(rows)
+    per_row = {k: _aligned(v, rows) for k, v in hit.fields.items() if isinstance(v, pd.Series)}
+    shown = per_row["evidence"] if "evidence" in per_row else (
+        sheet.text(hit.column, rows).to_numpy(dtype=object) if hit.column else np.full(n, None, dtype=object))
+    evidence = per_distinct(shown, lambda v: mask(str(v)) if v not in (None, "") else None)
+    columns = {"row": rows.to_numpy(), "value": np.where(pd.isna(evidence), "", evidence).astype(object), **per_row}
+    scalars = {k: v for k, v in base.items() if k not in columns}
+
+    def indexed(field: str, key: str) -> np.ndarray | str:
+        if field == "headers":
+            return sheet.header(key)
+        if key not in sheet.columns:
+            return ""
+        return per_distinct(sheet.text(key, rows).to_numpy(dtype=object), lambda v: mask(str(v)) or "")
+
+    zh, en = (render(template[lang], lang, n, scalars, columns, indexed).tolist() for lang in LANGS)
+    lowered = hit.lowered.to_numpy(dtype=bool) if hit.lowered is not None else np.zeros(n, dtype=bool)
+    severities = [rule.severity.lowered() if low else rule.severity for low in lowered.tolist()]
+    keys = per_distinct(sheet.record_keys_at(rows).to_numpy(dtype=object),
+                        lambda k: tuple(mask(p) or "" for p in k.split("\x1f")) if isinstance(k, str) else ())
+    for row, severity, message_zh, message_en, ev, key in zip(
+            rows.tolist(), severities, zh, en, evidence.tolist(), keys.tolist(), strict=True):
+        yield Finding(severity=severity, message_zh=message_zh, message_en=message_en, row=row, evidence=ev,
+                      key=key, **common)
 
 
 def _aligned(values: pd.Series, rows: pd.Index) -> Any:

@@ -67,7 +67,11 @@ class SheetData:
 
     @cached_property
     def record_keys(self) -> pd.Series:
-        """Each record's key as one normalised string (None when every key cell is empty).
+        """Each record's key (record_keys_at every row)."""
+        return self.record_keys_at(self.rows)
+
+    def record_keys_at(self, rows: pd.Index) -> pd.Series:
+        """Some records' keys, each as one normalised string (None when every key cell is empty).
 
         `id|title` takes the id, or the title where the id is empty. A kind without key columns keys a
         record by all its values (but its waiver).
@@ -75,7 +79,7 @@ class SheetData:
         specs = [spec.split("|") for spec in self.kind.keys] or [[k] for k in self.columns if k != WAIVER]
         parts = []
         for alternatives in specs:
-            present = [normalised(self.values(k)) for k in alternatives if k in self.columns]
+            present = [normalised(self.values(k).loc[rows]) for k in alternatives if k in self.columns]
             if not present:
                 continue
             part = present[0]
@@ -83,7 +87,7 @@ class SheetData:
                 part = part.fillna(other)
             parts.append(part)
         if not parts:
-            return pd.Series(None, index=self.rows, dtype=object)
+            return pd.Series(None, index=rows, dtype=object)
         empty = pd.concat([p.isna() for p in parts], axis=1).all(axis=1)
         joined = parts[0].fillna("")
         for part in parts[1:]:

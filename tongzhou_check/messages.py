@@ -1,0 +1,93 @@
+"""Message templates rendered for many findings at once: each field formatted once per distinct value (masked where
+it echoes text), the template's pieces joined as columns. The text equals `template.format_map(fields)` row by row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from string import Formatter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tongzhou_check.masking import mask
+
+LANGS = ("zh", "en")
+Piece = tuple[str, str | None, str | None, str, str | None]  # literal, field, [key], format spec, conversion
+Indexed = Callable[[str, str], "np.ndarray | str"]  # (field, key) → the rows' text: values[...] and headers[...]
+_CONVERT = {"r": repr, "s": str, "a": ascii}
+
+
+@lru_cache(maxsize=1024)
+def parse(template: str) -> tuple[Piece, ...]:
+    """A template as pieces: the literal text before each field, the field, its [key], spec and conversion."""
+    pieces = []
+    for literal, name, spec, conversion in Formatter().parse(template):
+        field, key = None, None
+        if name is not None:
+            field, _, rest = name.partition("[")
+            key = rest[:-1] if rest else None
+        pieces.append((literal, field, key, spec or "", conversion))
+    return tuple(pieces)
+
+
+def pick(value: Any, lang: str) -> Any:
+    """A field as one language shows it: a {zh, en} label in that language, text masked, anything else as is."""
+    if isinstance(value, dict) and set(value) == set(LANGS):
+        return value[lang]
+    return mask(value) if isinstance(value, str) else value
+
+
+def _format(value: Any, spec: str, conversion: str | None) -> str:
+    if conversion:
+        value = _CONVERT[conversion](value)
+    return format(value, spec)
+
+
+def per_distinct(values: np.ndarray, show: Callable[[Any], str]) -> np.ndarray:
+    """show() applied once per distinct value of a column (labels picked first: dicts cannot be factorised)."""
+    if len(values) and any(isinstance(v, dict) for v in values[: min(len(values), 64)]):
+        shown = {}
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            k = tuple(sorted(v.items())) if isinstance(v, dict) else v
+            if k not in shown:
+                shown[k] = show(v)
+            out[i] = shown[k]
+        return out
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([show(u) for u in uniques], dtype=object)[codes] if len(values) else np.empty(0, dtype=object)
+
+
+def _shown(value: Any, lang: str | None, spec: str, conversion: str | None) -> np.ndarray | str:
+    """A field's text: a column once per distinct value, or one value; picked (and masked) unless lang is None."""
+    def show(v: Any) -> str:
+        return _format(v if lang is None else pick(v, lang), spec, conversion)
+
+    if isinstance(value, np.ndarray):
+        return per_distinct(value, show) if lang is not None or spec or conversion else value
+    return show(value)
+
+
+def render(template: str, lang: str, n: int, scalars: dict[str, Any], columns: dict[str, np.ndarray],
+           indexed: Indexed) -> np.ndarray:
+    """The message of n findings: `scalars` hold for all, `columns` per finding (already aligned)."""
+    out: Any = ""
+    for literal, field, key, spec, conversion in parse(template):
+        out = out + literal if literal else out
+        if field is None:
+            continue
+        if key is not None:  # values[...] come masked, headers[...] as written
+            part = _shown(indexed(field, key), None, spec, conversion)
+        elif field in columns:
+            part = _shown(columns[field], lang, spec, conversion)
+        elif field in scalars:
+            part = _shown(scalars[field], lang, spec, conversion)
+        else:  # the loader refuses unknown fields; shown rather than failing
+            part = "{" + field + "}"
+        out = out + part
+    if isinstance(out, str):
+        return np.full(n, out, dtype=object)
+    return out
