@@ -349,3 +349,18 @@ def test_html_report(workbook: Path) -> None:
     assert "已豁免" in page and "13812345678" not in page and "138****5678" in page
     rows = re.findall(r"<tr>", page)
     assert len(rows) == 1 + len(audit_json(workbook, duty_rules=True)["findings"])
+
+
+def test_fast_json_writes_exactly_what_the_standard_library_writes() -> None:
+    import json
+
+    from tongzhou_check.formats.records import dumps
+
+    docs = [
+        {"a": "\x1b[2J\x00\x07\x7f\u2028\u202e\t\n\r\"\\/ 中文 😀", "b": [], "c": {}, "d": [1, {"e": None, "f": True}],
+         "g": 1.5, "h": -0.0, "i": 1e20, "j": 2**64 + 1},  # an integer orjson cannot write: the fallback
+        {"lone": "\ud800"},  # a lone surrogate: the fallback
+        [],
+    ]
+    for doc in docs:
+        assert dumps(doc) == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -5,9 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from tongzhou_check.model import Finding, Report
 
 SCHEMA_VERSION = 1
+
+
+def dumps(doc: Any) -> str:
+    """A document as indented JSON, exactly as `json.dumps(doc, ensure_ascii=False, indent=2)` writes it, fast."""
+    try:
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (a lone surrogate) the standard library writes
+        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def finding_record(f: Finding, lang: str) -> dict[str, Any]:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from tongzhou_check.baseline import fingerprints
-from tongzhou_check.formats.records import as_records
+from tongzhou_check.formats.records import as_records, dumps
 from tongzhou_check.model import Finding, Report, RuleDoc, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -110,4 +109,4 @@ def render(report: Report, lang: str) -> str:
         "properties": {"as_of": records["as_of"], "rule_pack": records["rule_pack"], "summary": records["summary"]},
     }
     sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    return dumps(sarif)
