@@ -7,16 +7,29 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path, PurePath
 
+from tongzhou_check.masking import mask
 from tongzhou_check.model import BASELINED, Finding, Report
 
 BASELINE_VERSION = 1
 
 
+@lru_cache(maxsize=65536)
+def _masked_key(key: str | None) -> str:
+    """A record key as fingerprints use it: each part masked (no identifier enters a baseline file in clear)."""
+    return "\x1f".join(mask(part) or "" for part in key.split("\x1f")) if isinstance(key, str) else ""
+
+
+@lru_cache(maxsize=4096)
+def _name(path: str) -> str:
+    return PurePath(path).name
+
+
 def _base(f: Finding) -> str:
     """What identifies a finding without its row: rule, file name, sheet, record key, column, subject."""
-    parts = [f.rule, PurePath(f.file).name, f.sheet or "", "\x1f".join(f.key), f.header or "", f.subject or ""]
+    parts = [f.rule, _name(f.file), f.sheet or "", _masked_key(f.key), f.header or "", f.subject or ""]
     return "\x1e".join(parts)
 
 

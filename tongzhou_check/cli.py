@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -424,4 +425,8 @@ def _main(version: Annotated[bool, typer.Option("--version", help="显示版本 
 
 
 def main() -> None:
+    # One short-lived command makes millions of acyclic objects (findings, their records): the cyclic collector
+    # would only traverse them again and again (SARIF of 100,000 findings: 2.5× slower with it). Memory is bounded
+    # by the workbook, and freed when the process ends.
+    gc.disable()
     app()

@@ -117,10 +117,10 @@ def _row_findings(hit: Hit, rule: Rule, sheet: SheetData, template: dict[str, st
     zh, en = (render(template[lang], lang, n, scalars, columns, indexed).tolist() for lang in LANGS)
     lowered = hit.lowered.to_numpy(dtype=bool) if hit.lowered is not None else np.zeros(n, dtype=bool)
     severities = [rule.severity.lowered() if low else rule.severity for low in lowered.tolist()]
-    keys = per_distinct(sheet.record_keys_at(rows).to_numpy(dtype=object),
-                        lambda k: tuple(mask(p) or "" for p in k.split("\x1f")) if isinstance(k, str) else ())
+    keys = sheet.record_keys_at(rows).to_numpy(dtype=object)  # masked only where a fingerprint is made
     for row, severity, message_zh, message_en, ev, key in zip(
-            rows.tolist(), severities, zh, en, evidence.tolist(), keys.tolist(), strict=True):
+            rows.tolist(), severities, zh, en, evidence.tolist(), [k if isinstance(k, str) else None for k in keys],
+            strict=True):
         yield Finding(severity=severity, message_zh=message_zh, message_en=message_en, row=row, evidence=ev,
                       key=key, **common)
 

@@ -44,7 +44,7 @@ class Finding:
     header: str | None = None
     evidence: str | None = None  # masked cell text
     subject: str | None = None
-    key: tuple[str, ...] = ()  # the record's key values (masked), for baselines
+    key: str | None = None  # the record's key (normalised, parts joined by \x1f), for baselines; never output
     suppressed: Suppression | None = None
     # sort keys, not serialised
     file_index: int = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,11 @@ LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "
 SUPPRESSION_KINDS = {"baseline": "external", "waiver": "inSource"}
 CLAUSE = {"zh": "条款", "en": "Clause"}
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
+
+
+@lru_cache(maxsize=4096)
+def _location(path: str) -> tuple[tuple[str, str], ...]:
+    return tuple(artifact_location(path).items())
 
 
 def artifact_location(path: str) -> dict[str, str]:
@@ -67,7 +73,7 @@ def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: in
     where = _where(record)
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {**artifact_location(record["file"]), "index": artifact},
+            "artifactLocation": {**dict(_location(record["file"])), "index": artifact},  # once per file
             "region": {"startLine": record["row"] or 1},
         }
     }
