@@ -176,3 +176,15 @@ def test_a_configured_year_outside_the_range_is_named(tmp_path: Path) -> None:
     (tmp_path / "tzcheck.toml").write_text("year = 99999\n", encoding="utf-8")
     code, _, err = cli("audit", str(book), "--config", str(tmp_path / "tzcheck.toml"))
     assert code == 2 and "year" in err
+
+
+def test_the_table_shows_fifty_findings_a_sheet_and_counts_the_rest(tmp_path: Path) -> None:
+    rows = [["收到日期", "处理日期"], *(["2018-09-05", "2018-09-04"] for _ in range(60))]  # 60 × TZ008
+    path = write_xlsx(tmp_path / "a.xlsx", {"网民纠错": rows})
+    _, out, _ = cli("audit", str(path), "--as-of", AS_OF)
+    assert out.count("TZ008") == 50 + 1 and "网民纠错!B51" in out and "网民纠错!B52" not in out
+    assert "本表另有 10 个问题未列出:TZ008 10 个。" in out
+    _, out, _ = cli("audit", str(path), "--as-of", AS_OF, "--show-all")
+    assert out.count("TZ008") == 60 and "网民纠错!B61" in out and "未列出" not in out
+    report = audit_json(path)
+    assert len([f for f in report["findings"] if f["rule"] == "TZ008"]) == 60  # machine formats carry all

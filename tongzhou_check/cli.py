@@ -36,7 +36,7 @@ from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
 from tongzhou_check.grids import write as write_appendix
 from tongzhou_check.grids.markdown import render as render_markdown
-from tongzhou_check.model import Report
+from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
 from tongzhou_check.settings import (
     FIRST_YEAR,
@@ -177,6 +177,9 @@ def audit(
     ] = None,
     jobs: JobsOpt = None,
     config: ConfigOpt = None,
+    show_all: Annotated[
+        bool, typer.Option("--show-all", help="表格列出全部问题(默认每表最多50个)/ the table lists every finding")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """检查工作簿 / audit workbooks."""
@@ -193,7 +196,7 @@ def audit(
             report = with_baseline(report, settings.baseline)
         except BaselineError as exc:
             raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
-    report = dataclasses.replace(report, fail_on=settings.fail_on)
+    report = dataclasses.replace(report, fail_on=settings.fail_on, table_limit=None if show_all else TABLE_LIMIT)
     if format.value == "table":
         render_table(report, settings.lang, out)
     else:

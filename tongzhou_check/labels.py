@@ -17,6 +17,8 @@ LABELS = {
         **SEVERITY["zh"],
         "summary": "共检查 {files} 个文件、{sheets} 个工作表、{rows} 行记录;发现问题 {findings} 个:"
                    "错误 {errors},警告 {warnings},提示 {info},已豁免 {suppressed}。",
+        "more": "本表另有 {count} 个问题未列出:{rules}。加 --show-all 全部列出;JSON、SARIF 等格式包含全部问题。",
+        "more_rule": "{rule} {count} 个", "more_sep": "、",
     },
     "en": {
         "cell": "Cell", "rule": "Rule", "severity": "Severity", "clause": "Clause", "message": "Problem",
@@ -25,6 +27,9 @@ LABELS = {
         **SEVERITY["en"],
         "summary": "Audited {files} files, {sheets} sheets, {rows} records: {findings} findings — "
                    "{errors} errors, {warnings} warnings, {info} info, {suppressed} suppressed.",
+        "more": "{count} more findings on this sheet not shown: {rules}. --show-all lists them all; JSON, SARIF and "
+                "the other formats carry every finding.",
+        "more_rule": "{rule}: {count}", "more_sep": ", ",
     },
 }
 REPORT_TEXT = {  # the Markdown and HTML audit reports

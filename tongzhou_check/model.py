@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+TABLE_LIMIT = 50  # findings a sheet the terminal table shows by default
+
 
 class Severity(IntEnum):
     info = 0
@@ -145,6 +147,7 @@ class Report:
     files: tuple[FileResult, ...]
     findings: tuple[Finding, ...] = field(default=())
     fail_on: str = "error"  # the gate's threshold (error | warning | never), for formats that show pass/fail
+    table_limit: int | None = TABLE_LIMIT  # findings a sheet the table shows (None: --show-all)
     baseline_file: str | None = None
     baseline_unmatched: tuple[str, ...] = ()  # baseline entries (JSON) that match no finding any more
     rule_docs: tuple[RuleDoc, ...] = ()  # every rule of the pack audited with, in id order

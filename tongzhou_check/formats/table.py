@@ -1,8 +1,13 @@
-"""`--format table`: findings grouped by file and sheet in rich tables, then a one-line summary."""
+"""`--format table`: findings grouped by file and sheet in rich tables, then a one-line summary.
+
+A table is for a person: at most `report.table_limit` findings a sheet (50; None with --show-all), then one line
+counting the rest by rule. Every machine format carries every finding.
+"""
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 from itertools import groupby
 
 from rich.console import Console
@@ -32,6 +37,13 @@ def _table(findings: list[Finding], lang: str, title: str) -> Table:
     return table
 
 
+def _more(rest: list[Finding], text: dict) -> str:
+    """The line that counts, by rule, the findings a table leaves out."""
+    counts = sorted(Counter(f.rule for f in rest).items())
+    rules = text["more_sep"].join(text["more_rule"].format(rule=rule, count=n) for rule, n in counts)
+    return "  " + escape(text["more"].format(count=len(rest), rules=rules))
+
+
 def render(report: Report, lang: str, console: Console) -> None:
     text = LABELS[lang]
     by_file = {k: list(g) for k, g in groupby(report.findings, key=lambda f: f.file_index)}
@@ -43,7 +55,11 @@ def render(report: Report, lang: str, console: Console) -> None:
             console.print(f"  [green]{text['no_findings']}[/]")
             continue
         for sheet, group in groupby(findings, key=lambda f: f.sheet):
-            console.print(_table(list(group), lang, escape(sheet) if sheet else text["file_level"]))
+            rows = list(group)
+            shown = rows if report.table_limit is None else rows[: report.table_limit]
+            console.print(_table(shown, lang, escape(sheet) if sheet else text["file_level"]))
+            if len(shown) < len(rows):
+                console.print(_more(rows[len(shown):], text), soft_wrap=True)
     console.print(text["summary"].format(**report.summary()), soft_wrap=True)
 
 
