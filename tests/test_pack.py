@@ -147,3 +147,27 @@ def test_one_file_audit_is_picklable(tmp_path: Path, pack: Pack) -> None:
     result = audit_file(path, "a.xlsx", 0, pack, Context(pack, dt.date(2018, 12, 31), 2018, load_calendar()))
     assert pickle.loads(pickle.dumps(result)) == result
     assert sorted((f.rule, f.cell or "") for f in result.findings) == [("TZ008", "B2"), ("TZ121", "")]
+
+
+def test_a_validated_pack_is_kept_between_runs_and_revalidated_when_a_file_changes(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    copy = _copy(tmp_path)
+    cache = tmp_path / "cache"
+    env = {**os.environ, "TZCHECK_CACHE_DIR": str(cache)}
+    run = [sys.executable, "-c", f"from tongzhou_check.pack import load_pack; print(load_pack({str(copy)!r}).version)"]
+    assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout == "1.0.0\n"
+    kept = list(cache.glob("pack-*.pickle"))
+    assert len(kept) == 1
+    kept[0].write_bytes(b"not a pickle")  # a damaged cache is validated again, never trusted
+    assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout == "1.0.0\n"
+    manifest = copy / "pack.yaml"
+    manifest.write_text(manifest.read_text("utf-8").replace('version: "1.0.0"', 'version: "1.0.1"'), "utf-8")
+    assert subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout == "1.0.1\n"
+    assert len(list(cache.glob("pack-*.pickle"))) == 2
+    rule = copy / "rules" / "TZ205.yaml"
+    rule.write_text(rule.read_text("utf-8").replace("{headers[received]}", "{headers[recieved]}", 1), "utf-8")
+    broken = subprocess.run(run, env=env, capture_output=True, text=True, check=False)
+    assert broken.returncode != 0 and "recieved" in broken.stderr  # an invalid pack is never served from a cache

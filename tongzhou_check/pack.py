@@ -9,14 +9,19 @@ mid-audit: each problem is a PackError naming the file and JSON path, before any
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
 import string
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import yaml
 
+from tongzhou_check import __version__
 from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.model import Severity
@@ -286,7 +291,40 @@ def _appendix(raw: dict | None, kinds: dict[str, Kind], path: Path) -> AppendixS
     return AppendixSpec(**{part: dict(spec) for part, spec in raw.items()})
 
 
-_CACHE: dict[str, Pack] = {}
+_CACHE: dict[str, Pack] = {}  # this process's packs, by folder and content
+CACHE_ENV = "TZCHECK_CACHE_DIR"  # where validated packs are kept between runs ("off": nowhere)
+
+
+def _cache_file(key: str) -> Path | None:
+    """Where a validated pack is kept between runs: the user's cache directory, by content and tool version."""
+    folder = os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("tzcheck")
+    if folder == "off":
+        return None
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{key}".encode()).hexdigest()[:32]
+    return Path(folder) / f"pack-{digest}.pickle"
+
+
+def _cached(key: str) -> Pack | None:
+    path = _cache_file(key)
+    try:
+        with path.open("rb") as fh:  # type: ignore[union-attr]
+            pack = pickle.load(fh)
+    except Exception:
+        return None
+    return pack if isinstance(pack, Pack) else None
+
+
+def _keep(key: str, pack: Pack) -> None:
+    path = _cache_file(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError:  # a read-only home: validate on every run
+        pass
 
 
 def _files(root: Path, doc: dict, manifest: Path) -> list[Path]:
@@ -297,7 +335,8 @@ def _files(root: Path, doc: dict, manifest: Path) -> list[Path]:
 def load_pack(location: Path | str | None = None) -> Pack:
     """Load and validate a pack directory (or its pack.yaml); None loads the built-in pack.
 
-    Packs are frozen: the same files (by content) give the same Pack, loaded once per process.
+    Packs are frozen: the same files (by content) give the same Pack, validated once — kept for this process, and
+    between runs in the user's cache directory (revalidated whenever any pack file or the tool changes).
     """
     root = Path(location) if location else builtin_pack_dir()
     manifest = root / "pack.yaml" if root.is_dir() else root
@@ -310,7 +349,11 @@ def load_pack(location: Path | str | None = None) -> Pack:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     key = f"{root.resolve()}\0{digest.hexdigest()}"
     if key not in _CACHE:
-        _CACHE[key] = _load(root, manifest, doc, digest.hexdigest())
+        pack = _cached(key)
+        if pack is None:
+            pack = _load(root, manifest, doc, digest.hexdigest())
+            _keep(key, pack)
+        _CACHE[key] = pack
     return _CACHE[key]
 
 
