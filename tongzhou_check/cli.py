@@ -1,5 +1,5 @@
 """The command line: the list of commands. Each parses its options, resolves settings, calls the engine or a
-command module, picks a format and sets the exit code."""
+command module, picks a format and sets the exit code. What only one command needs is imported by it."""
 
 from __future__ import annotations
 
@@ -17,25 +17,15 @@ import click
 import typer
 import typer.core
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.markup import escape
-from rich.progress import Progress
 from rich.table import Table
 
 from tongzhou_check import __version__
-from tongzhou_check.appendix.facts import collect as collect_facts
-from tongzhou_check.appendix.tables import build as build_appendix
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
-from tongzhou_check.duty_text import as_json, as_table, records
 from tongzhou_check.engine import Collect, today
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.explain import catalogue
-from tongzhou_check.explain import explain as explain_rule
 from tongzhou_check.formats import FORMATS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
-from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
-from tongzhou_check.grids import write as write_appendix
-from tongzhou_check.grids.markdown import render as render_markdown
 from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
 from tongzhou_check.settings import (
@@ -146,6 +136,8 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
     try:
         if not (big and err.is_terminal):
             return run_audit(given.files, settings.pack, settings.as_of, settings.year, **options)
+        from rich.progress import Progress
+
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("检查中 / auditing", total=len(given.files))
             return run_audit(given.files, settings.pack, settings.as_of, settings.year,
@@ -253,6 +245,12 @@ def report(
     year = year or (settings.as_of.year if pinned else today().year - 1)
     day = settings.as_of if pinned else dt.date(year, 12, 31)
     settings = dataclasses.replace(settings, as_of=day, year=year)
+    from tongzhou_check.appendix.facts import collect as collect_facts  # only this command counts the appendix
+    from tongzhou_check.appendix.tables import build as build_appendix
+    from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
+    from tongzhou_check.grids import write as write_appendix
+    from tongzhou_check.grids.markdown import render as render_markdown
+
     audited = _run(paths, settings, debug, output or [], suffixes=APPENDIX_SUFFIXES, collect=collect_facts)
     appendix = build_appendix(audited, settings.pack, year, table_format.value, settings.lang)
     if not output:
@@ -359,6 +357,8 @@ def rules_list_command(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
 @rules_app.command("docs")
 def rules_docs(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
     """全部规则的说明(Markdown,生成 docs/rules.md)/ every rule as Markdown."""
+    from tongzhou_check.explain import catalogue
+
     sys.stdout.write(catalogue(read_pack(rules), lang.value))
 
 
@@ -398,6 +398,8 @@ def duties(
         if found is None:
             raise UsageError(f"未知单位 / unknown agency: {agency}")
         ids = [found]
+    from tongzhou_check.duty_text import as_json, as_table, records
+
     rows = records(duty_map, ids)
     if format not in ("table", "json"):
         raise UsageError(f"--format 应为 table 或 json / --format must be table or json: {format}")
@@ -413,6 +415,10 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesO
             lang: LangOpt = Lang.zh) -> None:
     """一条规则的完整说明:检查什么、依据、示例 / one rule in full."""
     pack = read_pack(rules)
+    from rich.markdown import Markdown
+
+    from tongzhou_check.explain import explain as explain_rule
+
     text = explain_rule(_rule(pack, rule_id), pack, lang.value)
     if out.is_terminal:
         out.print(Markdown(text))
