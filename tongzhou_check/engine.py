@@ -118,11 +118,9 @@ def _row_findings(hit: Hit, rule: Rule, sheet: SheetData, template: dict[str, st
     lowered = hit.lowered.to_numpy(dtype=bool) if hit.lowered is not None else np.zeros(n, dtype=bool)
     severities = [rule.severity.lowered() if low else rule.severity for low in lowered.tolist()]
     keys = sheet.record_keys_at(rows).to_numpy(dtype=object)  # masked only where a fingerprint is made
-    for row, severity, message_zh, message_en, ev, key in zip(
-            rows.tolist(), severities, zh, en, evidence.tolist(), [k if isinstance(k, str) else None for k in keys],
-            strict=True):
-        yield Finding(severity=severity, message_zh=message_zh, message_en=message_en, row=row, evidence=ev,
-                      key=key, **common)
+    yield from Finding.of_rows(common, {
+        "row": rows.tolist(), "severity": severities, "message_zh": zh, "message_en": en, "evidence": evidence.tolist(),
+        "key": [k if isinstance(k, str) else None for k in keys]})
 
 
 def _aligned(values: pd.Series, rows: pd.Index) -> Any:
