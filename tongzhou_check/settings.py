@@ -21,6 +21,14 @@ from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and years the options accept (pandas' datetimes end in 2262)
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container's or a CPU set's, not the machine's): --jobs' default."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class UsageError(Exception):
     """A bad option, configuration, pack or input: the command exits 2 with this message."""
 
@@ -94,7 +102,7 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
         year=year or cfg.get("year"),
         lang=lang or cfg.get("lang", "zh"),
         fail_on=fail_on or cfg.get("fail_on", "error"),
-        jobs=jobs or cfg.get("jobs") or os.cpu_count() or 1,
+        jobs=jobs or cfg.get("jobs") or available_cores(),
         agency=agency,
         baseline=baseline or cfg.resolve("baseline"),
     )
