@@ -46,19 +46,28 @@ def _format(value: Any, spec: str, conversion: str | None) -> str:
     return format(value, spec)
 
 
-def per_distinct(values: np.ndarray, show: Callable[[Any], str]) -> np.ndarray:
-    """show() applied once per distinct value of a column (labels picked first: dicts cannot be factorised)."""
-    if len(values) and any(isinstance(v, dict) for v in values[: min(len(values), 64)]):
-        shown = {}
+def per_distinct(values: np.ndarray, show: Callable[[Any], Any]) -> np.ndarray:
+    """show() applied once per distinct value of a column.
+
+    Labels ({zh, en} dicts) cannot be factorised, and factorising takes True for 1: such columns are memoised by
+    type and value instead.
+    """
+    if any(v.__class__ is dict or v.__class__ is bool for v in values):
+        shown: dict[Any, Any] = {}
         out = np.empty(len(values), dtype=object)
         for i, v in enumerate(values):
-            k = tuple(sorted(v.items())) if isinstance(v, dict) else v
+            k = tuple(sorted(v.items())) if isinstance(v, dict) else (v.__class__, v)
             if k not in shown:
                 shown[k] = show(v)
             out[i] = shown[k]
         return out
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.array([show(u) for u in uniques], dtype=object)[codes] if len(values) else np.empty(0, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    out = np.array([*(show(u) for u in uniques), None], dtype=object)[codes]
+    missing = np.flatnonzero(codes == -1)  # None and NaN are told apart: shown as they are, once per type
+    by_type = {cls: show(values[i]) for i in missing[::-1] for cls in [values[i].__class__]}
+    for i in missing:
+        out[i] = by_type[values[i].__class__]
+    return out
 
 
 def _shown(value: Any, lang: str | None, spec: str, conversion: str | None) -> np.ndarray | str:

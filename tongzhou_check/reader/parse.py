@@ -41,7 +41,13 @@ class Parsed:
         """The cells of some rows as a person reads them (only rows that a finding echoes are formatted)."""
         if self.shown is not None:
             return self.shown.loc[rows]
-        return self.raw.loc[rows].map(display)
+        raw = self.raw.loc[rows]
+        cells = raw.to_numpy(dtype=object)
+        if any(v.__class__ is bool for v in cells):  # factorising would take True for 1: cell by cell
+            return raw.map(display)
+        codes, uniques = pd.factorize(cells, use_na_sentinel=False)  # each distinct cell formatted once
+        shown = np.array([display(u) for u in uniques], dtype=object)
+        return pd.Series(shown[codes] if len(raw) else [], index=raw.index, dtype=object)
 
 
 def display(value: Any) -> str:
