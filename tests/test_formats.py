@@ -359,8 +359,9 @@ def test_fast_json_writes_exactly_what_the_standard_library_writes() -> None:
     docs = [
         {"a": "\x1b[2J\x00\x07\x7f\u2028\u202e\t\n\r\"\\/ 中文 😀", "b": [], "c": {}, "d": [1, {"e": None, "f": True}],
          "g": 1.5, "h": -0.0, "i": 1e20, "j": 2**64 + 1},  # an integer orjson cannot write: the fallback
-        {"lone": "\ud800"},  # a lone surrogate: the fallback
         [],
     ]
     for doc in docs:
         assert dumps(doc) == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    damaged = {"lone": "a\ud800b"}  # UTF-8 cannot hold a lone surrogate: its JSON escape, loading back the same
+    assert dumps(damaged) == '{\n  "lone": "a\\ud800b"\n}\n' and json.loads(dumps(damaged)) == damaged

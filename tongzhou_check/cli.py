@@ -24,7 +24,7 @@ from tongzhou_check import __version__
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
 from tongzhou_check.engine import Collect, today
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.formats import FORMATS, SUFFIXES
+from tongzhou_check.formats import BYTES, FORMATS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
@@ -148,6 +148,17 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
         raise _fail(f"内部错误 / internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)") from None
 
 
+def _write_stdout(report: Report, name: str, lang: str) -> None:
+    """A machine format on stdout: the UTF-8 bytes of JSON and SARIF as they are, the others as text."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if name in BYTES and buffer is not None:
+        sys.stdout.flush()
+        buffer.write(BYTES[name](report, lang))
+        buffer.flush()
+    else:
+        sys.stdout.write(FORMATS[name](report, lang))
+
+
 @app.command()
 def audit(
     paths: PathsArg,
@@ -192,11 +203,15 @@ def audit(
     if format.value == "table":
         render_table(report, settings.lang, out)
     else:
-        sys.stdout.write(FORMATS[format.value](report, settings.lang))
+        _write_stdout(report, format.value, settings.lang)
     for target in output or []:
         with _writing(target):
             if target not in copies:
-                target.write_text(FORMATS[SUFFIXES[target.suffix.lower()]](report, settings.lang), encoding="utf-8")
+                name = SUFFIXES[target.suffix.lower()]
+                if name in BYTES:
+                    target.write_bytes(BYTES[name](report, settings.lang))
+                else:
+                    target.write_text(FORMATS[name](report, settings.lang), encoding="utf-8")
                 continue
             from tongzhou_check.annotate import AnnotateError, annotate  # openpyxl: loaded only when needed
 

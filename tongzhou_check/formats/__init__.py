@@ -18,5 +18,9 @@ FORMATS: dict[str, Writer] = {
     "markdown": markdown.render,
     "html": html.render,
 }
+BYTES: dict[str, Callable[[Report, str], bytes]] = {  # formats that write UTF-8 bytes directly (large reports)
+    "json": json_format.render_bytes,
+    "sarif": sarif.render_bytes,
+}
 SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                            ".html": "html"}

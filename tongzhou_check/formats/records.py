@@ -12,12 +12,19 @@ from tongzhou_check.model import Finding, Report
 SCHEMA_VERSION = 1
 
 
-def dumps(doc: Any) -> str:
-    """A document as indented JSON, exactly as `json.dumps(doc, ensure_ascii=False, indent=2)` writes it, fast."""
+def dump_bytes(doc: Any) -> bytes:
+    """A document as indented JSON in UTF-8, exactly as `json.dumps(doc, ensure_ascii=False, indent=2)` writes it,
+    fast. What orjson refuses the standard library writes: an integer past 64 bits, or a lone surrogate (from a
+    damaged cell), which UTF-8 cannot hold and is written as its JSON escape `\\udXXX`."""
     try:
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
-    except (TypeError, orjson.JSONEncodeError):  # what orjson refuses (a lone surrogate) the standard library writes
-        return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except (TypeError, orjson.JSONEncodeError):
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8", "backslashreplace")
+
+
+def dumps(doc: Any) -> str:
+    """dump_bytes as text."""
+    return dump_bytes(doc).decode("utf-8")
 
 
 def finding_record(f: Finding, lang: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from tongzhou_check.baseline import fingerprints
-from tongzhou_check.formats.records import as_records, dumps
+from tongzhou_check.formats.records import as_records, dump_bytes
 from tongzhou_check.model import Finding, Report, RuleDoc, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -96,6 +96,11 @@ def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: in
 
 
 def render(report: Report, lang: str) -> str:
+    return render_bytes(report, lang).decode("utf-8")
+
+
+def render_bytes(report: Report, lang: str) -> bytes:
+    """The SARIF log as UTF-8 bytes, as they are written (no text copy of a large log)."""
     records = as_records(report, lang)
     rules = _rules(report, lang)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
@@ -115,4 +120,4 @@ def render(report: Report, lang: str) -> str:
         "properties": {"as_of": records["as_of"], "rule_pack": records["rule_pack"], "summary": records["summary"]},
     }
     sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return dumps(sarif)
+    return dump_bytes(sarif)
