@@ -4,7 +4,8 @@
     python bench/compare.py WORKBOOK --checkout old=/tmp/old --checkout new=. --format json,sarif,table
 
 Each checkout runs as `python -m tongzhou_check audit WORKBOOK --as-of 2018-12-31 --format F --fail-on never`
-with PYTHONPATH set to it (so an old commit in a `git worktree` needs no install of its own), stdout to /dev/null.
+run in it with PYTHONPATH set to it (so an old commit in a `git worktree` needs no install of its own), stdout to
+/dev/null.
 The runs alternate (read, old, new, read, old, new …) so that a shared, noisy machine treats all alike; the best
 time of --repeat counts, and each is printed as a ratio to the bare read, with its peak RSS (the child's own, from
 os.wait4) as a ratio to the read's.
@@ -22,10 +23,10 @@ from pathlib import Path
 READ = "import pandas; pandas.read_excel({path!r}, sheet_name=None, engine='calamine')"
 
 
-def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Seconds and peak RSS (MB) of one child process."""
+def _run(command: list[str], env: dict[str, str], cwd: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one child process, run in `cwd` (`python -m` puts it first on sys.path)."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -44,17 +45,18 @@ def main() -> int:
     args = parser.parse_args()
     checkouts = [c.split("=", 1) for c in args.checkout] or [["this", str(Path(__file__).resolve().parent.parent)]]
     path = str(args.workbook.resolve())
-    runs = {"read": ([sys.executable, "-c", READ.format(path=path)], dict(os.environ))}
+    runs = {"read": ([sys.executable, "-c", READ.format(path=path)], dict(os.environ), os.getcwd())}
     for name, tree in checkouts:
-        env = {**os.environ, "PYTHONPATH": str(Path(tree).resolve())}
+        root = str(Path(tree).resolve())
+        env = {**os.environ, "PYTHONPATH": root}
         for fmt in args.format.split(","):
             runs[f"{name} {fmt}"] = ([sys.executable, "-m", "tongzhou_check", "audit", path, "--as-of", "2018-12-31",
-                                      "--format", fmt, "--fail-on", "never"], env)
+                                      "--format", fmt, "--fail-on", "never"], env, root)
     best = dict.fromkeys(runs, float("inf"))
     peak = dict.fromkeys(runs, 0.0)
     for _ in range(args.repeat):
-        for name, (command, env) in runs.items():
-            seconds, rss = _run(command, env)
+        for name, (command, env, cwd) in runs.items():
+            seconds, rss = _run(command, env, cwd)
             best[name], peak[name] = min(best[name], seconds), max(peak[name], rss)
     print(f"workbook  {path}")
     for name, seconds in best.items():
