@@ -171,3 +171,17 @@ def test_a_validated_pack_is_kept_between_runs_and_revalidated_when_a_file_chang
     rule.write_text(rule.read_text("utf-8").replace("{headers[received]}", "{headers[recieved]}", 1), "utf-8")
     broken = subprocess.run(run, env=env, capture_output=True, text=True, check=False)
     assert broken.returncode != 0 and "recieved" in broken.stderr  # an invalid pack is never served from a cache
+
+
+def test_a_kept_pack_is_tied_to_the_code_that_validated_it(tmp_path: Path, monkeypatch) -> None:
+    from tongzhou_check import pack as loader
+
+    copy = _copy(tmp_path)
+    monkeypatch.setenv("TZCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "_CACHE", {})
+    loader.load_pack(copy)
+    assert len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 1
+    monkeypatch.setattr(loader, "_CACHE", {})
+    monkeypatch.setattr(loader, "_code_stamp", lambda: "an edited checkout")
+    loader.load_pack(copy)
+    assert len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 2

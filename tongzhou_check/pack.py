@@ -8,6 +8,7 @@ mid-audit: each problem is a PackError naming the file and JSON path, before any
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -295,12 +296,25 @@ _CACHE: dict[str, Pack] = {}  # this process's packs, by folder and content
 CACHE_ENV = "TZCHECK_CACHE_DIR"  # where validated packs are kept between runs ("off": nowhere)
 
 
+@functools.cache
+def _code_stamp() -> str:
+    """The package's own files as they are (name, size, modification time): a cached pack made by other code — an
+    edited checkout at the same version — is never served."""
+    package = Path(__file__).resolve().parent
+    stamp = hashlib.sha256()
+    for path in sorted([*package.rglob("*.py"), *package.glob("schemas/*.json")]):
+        info = path.stat()
+        stamp.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return stamp.hexdigest()
+
+
 def _cache_file(key: str) -> Path | None:
-    """Where a validated pack is kept between runs: the user's cache directory, by content and tool version."""
+    """Where a validated pack is kept between runs: the user's cache directory, by the pack's content and the code
+    that validated it (tool version, Python, the package's files)."""
     folder = os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("tzcheck")
     if folder == "off":
         return None
-    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{key}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{_code_stamp()}\0{key}".encode()).hexdigest()[:32]
     return Path(folder) / f"pack-{digest}.pickle"
 
 
