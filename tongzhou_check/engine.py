@@ -117,7 +117,7 @@ def _row_findings(hit: Hit, rule: Rule, sheet: SheetData, template: dict[str, st
     zh, en = (render(template[lang], lang, n, scalars, columns, indexed).tolist() for lang in LANGS)
     lowered = hit.lowered.to_numpy(dtype=bool) if hit.lowered is not None else np.zeros(n, dtype=bool)
     severities = [rule.severity.lowered() if low else rule.severity for low in lowered.tolist()]
-    keys = sheet.record_keys_at(rows).to_numpy(dtype=object)  # masked only where a fingerprint is made
+    keys = sheet.keys_of(rows).to_numpy(dtype=object)  # masked only where a fingerprint is made
     yield from Finding.of_rows(common, {
         "row": rows.tolist(), "severity": severities, "message_zh": zh, "message_en": en, "evidence": evidence.tolist(),
         "key": [k if isinstance(k, str) else None for k in keys]})

@@ -70,6 +70,13 @@ class SheetData:
         """Each record's key (record_keys_at every row)."""
         return self.record_keys_at(self.rows)
 
+    def keys_of(self, rows: pd.Index) -> pd.Series:
+        """Some records' keys: from the whole sheet's once they are computed (or when many rows ask), else just
+        theirs."""
+        if "record_keys" in self.__dict__ or 4 * len(rows) >= len(self.rows):
+            return self.record_keys.loc[rows]
+        return self.record_keys_at(rows)
+
     def record_keys_at(self, rows: pd.Index) -> pd.Series:
         """Some records' keys, each as one normalised string (None when every key cell is empty).
 
