@@ -16,7 +16,6 @@ from tongzhou_check.model import BASELINED, Finding, Report
 BASELINE_VERSION = 1
 
 
-@lru_cache(maxsize=65536)
 def _masked_key(key: str | None) -> str:
     """A record key as fingerprints use it: each part masked (no identifier enters a baseline file in clear)."""
     return "\x1f".join(mask(part) or "" for part in key.split("\x1f")) if isinstance(key, str) else ""
@@ -27,18 +26,21 @@ def _name(path: str) -> str:
     return PurePath(path).name
 
 
-def _base(f: Finding) -> str:
+def _base(f: Finding, keys: dict[str | None, str]) -> str:
     """What identifies a finding without its row: rule, file name, sheet, record key, column, subject."""
-    parts = [f.rule, _name(f.file), f.sheet or "", _masked_key(f.key), f.header or "", f.subject or ""]
+    if f.key not in keys:  # a record's findings share its key: masked once
+        keys[f.key] = _masked_key(f.key)
+    parts = [f.rule, _name(f.file), f.sheet or "", keys[f.key], f.header or "", f.subject or ""]
     return "\x1e".join(parts)
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
     """One stable fingerprint per finding, in the same order; exact repeats get an occurrence index."""
     seen: Counter[str] = Counter()
+    keys: dict[str | None, str] = {}
     out = []
     for f in findings:
-        base = _base(f)
+        base = _base(f, keys)
         out.append(hashlib.sha256(f"{base}\x1d{seen[base]}".encode()).hexdigest()[:32])
         seen[base] += 1
     return out
