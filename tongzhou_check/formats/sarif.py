@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,11 +17,7 @@ LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "
 SUPPRESSION_KINDS = {"baseline": "external", "waiver": "inSource"}
 CLAUSE = {"zh": "条款", "en": "Clause"}
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
-
-
-@lru_cache(maxsize=4096)
-def _location(path: str) -> tuple[tuple[str, str], ...]:
-    return tuple(artifact_location(path).items())
+PROPERTIES = ("sheet", "cell", "header", "subject", "evidence", "clause")  # a result's properties, in this order
 
 
 def artifact_location(path: str) -> dict[str, str]:
@@ -69,11 +64,12 @@ def _where(record: dict[str, Any]) -> str | None:
     return f"{record['sheet']}!{record['cell']}" if record["cell"] else record["sheet"]
 
 
-def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: int, artifact: int) -> dict[str, Any]:
+def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: int,
+            artifact: dict[str, Any]) -> dict[str, Any]:
     where = _where(record)
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {**dict(_location(record["file"])), "index": artifact},  # once per file
+            "artifactLocation": artifact,  # one dict per file, shared by its results (never changed)
             "region": {"startLine": record["row"] or 1},
         }
     }
@@ -86,8 +82,7 @@ def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: in
         "message": {"text": f"{where}: {record['message']}" if where else record["message"]},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint},
-        "properties": {k: record[k] for k in ("sheet", "cell", "header", "subject", "evidence", "clause")
-                       if record[k] is not None},
+        "properties": {k: record[k] for k in PROPERTIES if record[k] is not None},
     }
     if f.suppressed:
         result["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(f.suppressed.by, "external"),
@@ -105,8 +100,13 @@ def render_bytes(report: Report, lang: str) -> bytes:
     rules = _rules(report, lang)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifact_index = {f["path"]: i for i, f in enumerate(records["files"])}
+    artifacts: dict[tuple[str, int], dict[str, Any]] = {}
+    for f in report.findings:
+        place = (f.file, artifact_index.get(f.file, f.file_index))
+        if place not in artifacts:
+            artifacts[place] = {**artifact_location(place[0]), "index": place[1]}
     results = [
-        _result(f, record, fp, rule_index[f.rule], artifact_index.get(f.file, f.file_index))
+        _result(f, record, fp, rule_index[f.rule], artifacts[f.file, artifact_index.get(f.file, f.file_index)])
         for f, record, fp in zip(report.findings, records["findings"], fingerprints(report.findings), strict=True)
     ]
     run = {
