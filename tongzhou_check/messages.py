@@ -63,10 +63,12 @@ def per_distinct(values: np.ndarray, show: Callable[[Any], Any]) -> np.ndarray:
         return out
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     out = np.array([*(show(u) for u in uniques), None], dtype=object)[codes]
-    missing = np.flatnonzero(codes == -1)  # None and NaN are told apart: shown as they are, once per type
-    by_type = {cls: show(values[i]) for i in missing[::-1] for cls in [values[i].__class__]}
-    for i in missing:
-        out[i] = by_type[values[i].__class__]
+    by_type: dict[type, Any] = {}  # None and NaN are told apart: each shown as it is, once per type
+    for i in np.flatnonzero(codes == -1):
+        kind = values[i].__class__
+        if kind not in by_type:
+            by_type[kind] = show(values[i])
+        out[i] = by_type[kind]
     return out
 
 
