@@ -133,7 +133,6 @@ def _kind(key: str, raw: dict, path: Path, waiver: Column) -> Kind:
 
 
 def _reading(raw: dict) -> Reading:
-    waiver = raw["waiver"]
     return Reading(
         placeholders=frozenset(squash(p).upper() for p in [*raw["placeholders"], ""]),
         notes_prefixes=tuple(norm_header(p) for p in raw["notes_prefixes"]),
@@ -142,7 +141,6 @@ def _reading(raw: dict) -> Reading:
         check_marks=frozenset(raw["check_marks"]),
         channel_ticked=tuple(raw["channel_ticked"]),
         channel_unticked=tuple(raw["channel_unticked"]),
-        waiver_headers=(waiver["header"], *waiver.get("aliases", ())),
         agency_labels=tuple(raw.get("agency_labels", ())),
     )
 

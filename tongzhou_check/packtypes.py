@@ -66,7 +66,6 @@ class Reading:
     check_marks: frozenset[str]
     channel_ticked: tuple[str, ...]
     channel_unticked: tuple[str, ...]
-    waiver_headers: tuple[str, ...]
     agency_labels: tuple[str, ...] = ()
 
 

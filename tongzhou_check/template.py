@@ -92,7 +92,7 @@ def _sheet(book: Workbook, kind: Kind, pack: Pack, text: dict[str, str]) -> None
     ws.cell(2, 1, f"{pack.reading.agency_labels[0]}:" if pack.reading.agency_labels else "")
     header_fill = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
     hints = [(c.header + (REQUIRED if c.required else ""), _hint(c, text), c) for c in columns]
-    hints.append((pack.reading.waiver_headers[0], text["waiver"], None))
+    hints.append((kind.columns[WAIVER].header, text["waiver"], None))
     for i, (header, hint, column) in enumerate(hints, start=1):
         cell = ws.cell(HEADER_ROW, i, header)
         cell.font = Font(bold=True, color="C00000" if column is not None and column.required else None)
