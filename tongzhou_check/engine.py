@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from tongzhou_check.checks import CHECKS, Context, Hit
 from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
 from tongzhou_check.masking import mask
-from tongzhou_check.messages import LANGS, per_distinct, render
-from tongzhou_check.model import Facts, FileResult, Finding, Report, RuleDoc, Suppression
+from tongzhou_check.messages import Texts, indexed_fields, per_distinct
+from tongzhou_check.model import Facts, FileResult, FindingTable, Report, RuleDoc, Suppression
 from tongzhou_check.packtypes import Pack, Rule
 from tongzhou_check.reader import Recogniser, SheetData, Workbook, read_book
 from tongzhou_check.workdays import Calendar, load_calendar
@@ -28,18 +28,15 @@ from tongzhou_check.workdays import Calendar, load_calendar
 Collect = Callable[[Workbook, Context], Facts]  # what a caller counts in each workbook (the annual appendix)
 
 
-def _render(template: dict[str, str], fields: dict[str, Any], sheet: SheetData | None) -> tuple[str, str]:
-    """One finding's message in both languages (a file- or sheet-level finding)."""
-
-    def indexed(field: str, key: str) -> str:
-        return sheet.header(key) if sheet is not None and field == "headers" else ""
-
-    zh, en = (render(template[lang], lang, 1, fields, {}, indexed)[0] for lang in LANGS)
-    return zh, en
+def _texts(template: dict[str, str], fields: dict[str, Any], sheet: SheetData | None) -> Texts:
+    """One file- or sheet-level finding's message fields (headers[...] as written in the sheet)."""
+    indexed = {(f, k): sheet.header(k) if sheet is not None and f == "headers" else ""
+               for f, k in indexed_fields(template)}
+    return Texts(1, template, fields, {}, indexed)
 
 
 class _FileAudit:
-    """Turns the hits of one file's checks into findings."""
+    """Turns the hits of one file's checks into findings: a table block per hit."""
 
     def __init__(self, pack: Pack, shown: str, file_index: int) -> None:
         self.pack, self.shown, self.file_index = pack, shown, file_index
@@ -58,21 +55,19 @@ class _FileAudit:
             return (target if target.active else rule), target.message
         return rule, self.pack.messages[hit.reason]
 
-    def findings(self, hit: Hit, rule: Rule, sheet: SheetData | None) -> Iterable[Finding]:
+    def findings(self, hit: Hit, rule: Rule, sheet: SheetData | None) -> FindingTable:
         clause = hit.clause or rule.clause
         rule, template = self._message(hit, rule)
         base: dict[str, Any] = {"title": rule.title, **hit.fields}
         common = {"rule": rule.id, "name": rule.slug, "file": self.shown, "clause": clause,
                   "subject": hit.subject, "file_index": self.file_index}
+        severity = rule.severity.lowered() if hit.lowered is True else rule.severity
         if sheet is None:
             raw = hit.sheet
             if raw is not None:
                 common.update(sheet=raw.name, sheet_index=raw.index)
                 base.setdefault("sheet", raw.name)
-            zh, en = _render(template, base, None)
-            severity = rule.severity.lowered() if hit.lowered is True else rule.severity
-            yield Finding(severity=severity, message_zh=zh, message_en=en, **common)
-            return
+            return FindingTable.block(1, {**common, "severity": severity}, {}, _texts(template, base, None))
         base.update(sheet=sheet.name, kind=sheet.kind.title)
         common.update(sheet=sheet.name, sheet_index=sheet.index)
         if hit.column:
@@ -80,10 +75,8 @@ class _FileAudit:
             letter, index = sheet.letter(hit.column)
             common.update(header=base["header"], column=letter, column_index=index)
         if hit.rows is None:  # sheet-level: the (lower) header row
-            zh, en = _render(template, base, sheet)
-            severity = rule.severity.lowered() if hit.lowered is True else rule.severity
-            yield Finding(severity=severity, message_zh=zh, message_en=en, row=sheet.header_row, **common)
-            return
+            return FindingTable.block(1, {**common, "severity": severity, "row": sheet.header_row}, {},
+                                      _texts(template, base, sheet))
         if hit.exempt is not None and hit.exempt.any():
             exempt = hit.exempt.to_numpy(dtype=bool)
             self.exempt.setdefault(rule.id, set()).update((sheet.name, int(r)) for r in hit.rows[exempt])
@@ -92,12 +85,13 @@ class _FileAudit:
                 hit, rows=hit.rows[keep], exempt=None,
                 fields={k: v[keep] if isinstance(v, pd.Series) else v for k, v in hit.fields.items()},
                 lowered=hit.lowered[keep] if hit.lowered is not None else None)
-        yield from _row_findings(hit, rule, sheet, template, base, common)
+        return _row_findings(hit, rule, sheet, template, base, common)
 
 
 def _row_findings(hit: Hit, rule: Rule, sheet: SheetData, template: dict[str, str], base: dict[str, Any],
-                  common: dict[str, Any]) -> Iterable[Finding]:
-    """A row-level hit's findings, computed as columns: each field shown and masked once per distinct value."""
+                  common: dict[str, Any]) -> FindingTable:
+    """A row-level hit's findings as columns: each field shown and masked once per distinct value; the message
+    rendered later, for the language that is output."""
     rows = hit.rows
     n = len(rows)
     per_row = {k: _aligned(v, rows) for k, v in hit.fields.items() if isinstance(v, pd.Series)}
@@ -114,13 +108,13 @@ def _row_findings(hit: Hit, rule: Rule, sheet: SheetData, template: dict[str, st
             return ""
         return per_distinct(sheet.text(key, rows).to_numpy(dtype=object), lambda v: mask(str(v)) or "")
 
-    zh, en = (render(template[lang], lang, n, scalars, columns, indexed).tolist() for lang in LANGS)
+    texts = Texts(n, template, scalars, columns, {(f, k): indexed(f, k) for f, k in indexed_fields(template)})
     lowered = hit.lowered.to_numpy(dtype=bool) if hit.lowered is not None else np.zeros(n, dtype=bool)
-    severities = [rule.severity.lowered() if low else rule.severity for low in lowered.tolist()]
+    severities = np.where(lowered, int(rule.severity.lowered()), int(rule.severity)).astype(np.int8)
     keys = sheet.keys_of(rows).to_numpy(dtype=object)  # masked only where a fingerprint is made
-    yield from Finding.of_rows(common, {
-        "row": rows.tolist(), "severity": severities, "message_zh": zh, "message_en": en, "evidence": evidence.tolist(),
-        "key": [k if isinstance(k, str) else None for k in keys]})
+    return FindingTable.block(n, common, {
+        "row": rows.tolist(), "severity": severities, "evidence": evidence,
+        "key": [k if isinstance(k, str) else None for k in keys]}, texts)
 
 
 def _aligned(values: pd.Series, rows: pd.Index) -> Any:
@@ -141,19 +135,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _waive(findings: list[Finding], sheets: Sequence[SheetData], pack: Pack) -> list[Finding]:
+def _waive(findings: FindingTable, sheets: Sequence[SheetData], pack: Pack) -> FindingTable:
     """Mark findings waived by their row's 豁免说明 entry (kept, suppressed, never failing)."""
     granted = {sheet.name: parse_waivers(sheet, pack).granted for sheet in sheets if sheet.waiver is not None}
     if not any(granted.values()):
         return findings
-    out = []
-    for f in findings:
-        reason = granted.get(f.sheet or "", {}).get(f.row or -1, {}).get(f.rule)
-        check = pack.rules[f.rule].check
-        if reason is not None and (check is None or CHECKS[check].waivable):
-            f = dataclasses.replace(f, suppressed=Suppression("waiver", mask(reason) or ""))
-        out.append(f)
-    return out
+    waivable = {r.id for r in pack.rules.values() if r.check is None or CHECKS[r.check].waivable}
+    suppressed = findings.column("suppressed").tolist()
+    shown: dict[str, Suppression] = {}  # one masked suppression per reason
+    places = zip(findings.column("sheet").tolist(), findings.column("row").tolist(),
+                 findings.column("rule").tolist(), strict=True)
+    for i, (sheet, row, rule) in enumerate(places):
+        reason = granted.get(sheet or "", {}).get(row or -1, {}).get(rule) if rule in waivable else None
+        if reason is not None:
+            if reason not in shown:
+                shown[reason] = Suppression("waiver", mask(reason) or "")
+            suppressed[i] = shown[reason]
+    return findings.with_column("suppressed", suppressed)
 
 
 def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
@@ -166,26 +164,26 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
     agency = _agency(pack, ctx, book.sheets, path)  # an unreadable file still has its --agency or file name
     book = dataclasses.replace(book, agency=agency)
     audit = _FileAudit(pack, shown, file_index)
-    findings: list[Finding] = []
+    findings: list[FindingTable] = []
     for rule in pack.rules.values():
         if not rule.active or rule.check is None:  # rules raised by other checks have no check of their own
             continue
         check = CHECKS[rule.check]
         if check.scope in ("file", "workbook"):
             for hit in check.run(book, rule, ctx):
-                findings.extend(audit.findings(hit, rule, hit.at))
+                findings.append(audit.findings(hit, rule, hit.at))
             continue
         for sheet in book.sheets:
             if rule.kind in (None, sheet.kind.key):
                 for hit in check.run(sheet, rule, ctx):
-                    findings.extend(audit.findings(hit, rule, sheet))
-    findings = _waive(findings, book.sheets, pack)
+                    findings.append(audit.findings(hit, rule, sheet))
+    table = _waive(FindingTable.concat(findings), book.sheets, pack)
     return FileResult(
         path=shown,
         sha256=_sha256(path),
         status="unreadable" if book.error else "ok",
         sheets=book.listing,
-        findings=tuple(findings),
+        findings=table,
         exempt=tuple(sorted((rule, len(rows)) for rule, rows in audit.exempt.items())),
         agency=(agency.id, agency.name, agency.source) if agency else None,
         facts=collect(book, ctx) if collect is not None and book.error is None else None,
@@ -249,7 +247,7 @@ def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: i
             results.append(run(task))
             if progress:
                 progress(task[2])
-    findings = sorted((f for r in results for f in r.findings), key=Finding.sort_key)
+    findings = FindingTable.concat(r.findings for r in results).sorted()
     return Report(
         tool_version=__version__,
         pack_id=pack.id,
@@ -260,7 +258,7 @@ def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: i
         calendar_missing_years=tuple(calendar.missing_years),
         as_of=as_of.isoformat(),
         files=tuple(results),
-        findings=tuple(findings),
+        findings=findings,
         rule_docs=tuple(
             RuleDoc(r.id, r.slug, r.severity, r.clause, r.quote, r.title["zh"], r.title["en"],
                     r.description["zh"], r.description["en"], r.active)

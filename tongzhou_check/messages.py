@@ -4,7 +4,9 @@ it echoes text), the template's pieces joined as columns. The text equals `templ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
 from functools import lru_cache
 from string import Formatter
 from typing import Any
@@ -102,3 +104,31 @@ def render(template: str, lang: str, n: int, scalars: dict[str, Any], columns: d
     if isinstance(out, str):
         return np.full(n, out, dtype=object)
     return out
+
+
+def indexed_fields(templates: Mapping[str, str]) -> set[tuple[str, str]]:
+    """The `{values[...]}` and `{headers[...]}` fields the templates use, as (field, key)."""
+    return {(f, k) for t in templates.values() for _, f, k, _, _ in parse(t) if f is not None and k is not None}
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The messages of n findings, rendered for one language when it is asked for (only what is output).
+
+    `templates` (per language) with their fields: `scalars` for all, `columns` per finding, `indexed` the text of
+    each `values[...]`/`headers[...]` field, captured while the sheet existed; or `done`, messages already rendered.
+    Plain data: picklable, for worker processes.
+    """
+
+    n: int
+    templates: Mapping[str, str] = default(default_factory=dict)
+    scalars: Mapping[str, Any] = default(default_factory=dict)
+    columns: Mapping[str, np.ndarray] = default(default_factory=dict)
+    indexed: Mapping[tuple[str, str], np.ndarray | str] = default(default_factory=dict)
+    done: Mapping[str, np.ndarray] | None = None
+
+    def render(self, lang: str) -> np.ndarray:
+        if self.done is not None:
+            return self.done[lang]
+        return render(self.templates[lang], lang, self.n, self.scalars, self.columns,
+                      lambda f, k: self.indexed.get((f, k), ""))

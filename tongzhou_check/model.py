@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, overload
+
+import numpy as np
+import pandas as pd
+
+from tongzhou_check.messages import LANGS, Texts
 
 TABLE_LIMIT = 50  # findings a sheet the terminal table shows by default
 
@@ -95,6 +101,171 @@ class Finding:
 
 _FINDING_FIELDS = frozenset(f.name for f in dataclasses.fields(Finding))
 _FINDING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Finding) if f.default is not dataclasses.MISSING}
+COLUMNS = tuple(f.name for f in dataclasses.fields(Finding) if f.name not in ("message_zh", "message_en"))
+_NAMES = np.array([s.name for s in Severity], dtype=object)
+
+
+class FindingTable(Sequence[Finding]):
+    """Findings as columns (one array per field of Finding), in report order; messages rendered per language when
+    first asked for. Also a sequence of Finding rows, made on first use, for consumers that want rows.
+
+    Stored in the order the findings were made (`columns`, `texts`: one Texts per block of rows), with `order` the
+    report's order of the stored rows (None: as stored). Immutable; plain data, picklable.
+    """
+
+    def __init__(self, columns: Mapping[str, np.ndarray], texts: Sequence[Texts],
+                 order: np.ndarray | None = None) -> None:
+        self._stored = dict(columns)
+        self._texts = tuple(texts)
+        self._order = order
+        self._n = sum(t.n for t in self._texts)
+        self._cache: dict[str, np.ndarray] = {}
+        self._rows: list[Finding] | None = None
+
+    @classmethod
+    def block(cls, n: int, common: Mapping[str, Any], columns: Mapping[str, Any], texts: Texts) -> FindingTable:
+        """n findings of one hit: `common` fields the same for all, `columns` one sequence per varying field."""
+        stored = {}
+        for name in COLUMNS:
+            if name in columns:
+                stored[name] = _objects(columns[name])
+            else:
+                stored[name] = np.full(n, common.get(name, _FINDING_DEFAULTS.get(name)), dtype=object)
+        severity = stored["severity"]
+        stored["severity"] = np.asarray(severity.tolist(), dtype=np.int8) if n else np.zeros(0, dtype=np.int8)
+        return cls(stored, [texts])
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> FindingTable:
+        """A table of findings made one by one (tests, and a report built from rows)."""
+        rows = list(findings)
+        columns = {name: [getattr(f, name) for f in rows] for name in COLUMNS}
+        done = {lang: _objects([f.message(lang) for f in rows]) for lang in LANGS}
+        table = cls.block(len(rows), {}, columns, Texts(len(rows), done=done))
+        table._rows = rows
+        return table
+
+    @classmethod
+    def concat(cls, tables: Iterable[FindingTable]) -> FindingTable:
+        """The tables' findings one after another (each in its own order)."""
+        tables = [t for t in tables if len(t)]
+        if len(tables) <= 1:
+            return tables[0] if tables else EMPTY
+        columns = {name: np.concatenate([t._stored_column(name) for t in tables]) for name in COLUMNS}
+        return cls(columns, [text for t in tables for text in t._texts_in_order()])
+
+    def _texts_in_order(self) -> tuple[Texts, ...]:
+        if self._order is None:
+            return self._texts
+        return (Texts(self._n, done={lang: self.messages(lang) for lang in LANGS}),)
+
+    def _stored_column(self, name: str) -> np.ndarray:
+        column = self._stored[name]
+        return column if self._order is None else column[self._order]
+
+    def sorted(self) -> FindingTable:
+        """In report order: file, sheet, row (none first), column, rule, subject; ties as made (a stable sort)."""
+        if self._n < 2:
+            return self
+        c = self._stored
+        row = np.array([-1 if r is None else r for r in c["row"].tolist()], dtype=np.int64)
+        rule = pd.factorize(c["rule"], sort=True)[0]
+        subject = pd.factorize(np.array([s or "" for s in c["subject"].tolist()], dtype=object), sort=True)[0]
+        keys = (subject, rule, c["column_index"].astype(np.int64), row, c["sheet_index"].astype(np.int64),
+                c["file_index"].astype(np.int64))
+        return FindingTable(self._stored, self._texts, np.lexsort(keys))
+
+    def column(self, name: str) -> np.ndarray:
+        """One field of every finding, in report order (severity as int8, others as objects)."""
+        if name not in self._cache:
+            self._cache[name] = self._stored_column(name)
+        return self._cache[name]
+
+    def messages(self, lang: str) -> np.ndarray:
+        """Every finding's message in one language, in report order (rendered once per language)."""
+        key = f"message_{lang}"
+        if key not in self._cache:
+            parts = [t.render(lang) for t in self._texts]
+            stored = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+            self._cache[key] = stored if self._order is None else stored[self._order]
+        return self._cache[key]
+
+    def severities(self) -> np.ndarray:
+        return self.column("severity")
+
+    def active(self) -> np.ndarray:
+        """Which findings are not suppressed."""
+        return np.array([s is None for s in self.column("suppressed").tolist()], dtype=bool)
+
+    def severity_names(self) -> np.ndarray:
+        return _NAMES[self.column("severity")]
+
+    def cells(self) -> list[str | None]:
+        return [f"{c}{r}" if c and r else None for c, r in zip(self.column("column").tolist(),
+                                                               self.column("row").tolist(), strict=True)]
+
+    def with_column(self, name: str, values: Sequence[Any]) -> FindingTable:
+        """The same findings with one field replaced (values in report order)."""
+        stored = dict(self._stored)
+        column = _objects(values)
+        if self._order is not None:
+            column = column[np.argsort(self._order, kind="stable")]
+        stored[name] = column
+        return FindingTable(stored, self._texts, self._order)
+
+    def take(self, positions: Sequence[int]) -> list[Finding]:
+        """Some findings as rows (by position in report order), without making the others."""
+        if self._rows is not None:
+            return [self._rows[i] for i in positions]
+        index = np.asarray(positions, dtype=np.int64)
+        columns = {name: self.column(name)[index].tolist() for name in COLUMNS}
+        columns["severity"] = [Severity(s) for s in columns["severity"]]
+        columns.update({f"message_{lang}": self.messages(lang)[index].tolist() for lang in LANGS})
+        return Finding.of_rows({}, columns)
+
+    def _all(self) -> list[Finding]:
+        if self._rows is None:
+            self._rows = self.take(range(self._n))
+        return self._rows
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, index: int) -> Finding: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Finding]: ...
+    def __getitem__(self, index: int | slice) -> Finding | list[Finding]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FindingTable | tuple | list):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FindingTable({self._n} findings)"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_cache": {}, "_rows": None}
+
+
+def _objects(values: Any) -> np.ndarray:
+    """A sequence as a 1-D object array (element by element: a tuple or list stays one value)."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    seq = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    out = np.empty(len(seq), dtype=object)
+    out[:] = seq
+    return out
+
+
+EMPTY = FindingTable.block(0, {}, {}, Texts(0, done={lang: np.zeros(0, dtype=object) for lang in LANGS}))
 
 
 @dataclass(frozen=True)
@@ -132,10 +303,13 @@ class FileResult:
     sha256: str
     status: str  # "ok" | "unreadable"
     sheets: tuple[SheetResult, ...] = ()
-    findings: tuple[Finding, ...] = ()
+    findings: FindingTable = field(default_factory=lambda: EMPTY)
     exempt: tuple[tuple[str, int], ...] = ()
     agency: tuple[str, str, str] | None = None  # (id, name, where it was found)
     facts: Facts | None = None
+
+    def __post_init__(self) -> None:
+        _as_table(self)
 
 
 @dataclass(frozen=True)
@@ -171,16 +345,25 @@ class Report:
     calendar_missing_years: tuple[int, ...]
     as_of: str
     files: tuple[FileResult, ...]
-    findings: tuple[Finding, ...] = field(default=())
+    findings: FindingTable = field(default_factory=lambda: EMPTY)  # a tuple of Finding rows is taken too (made a table)
     fail_on: str = "error"  # the gate's threshold (error | warning | never), for formats that show pass/fail
     table_limit: int | None = TABLE_LIMIT  # findings a sheet the table shows (None: --show-all)
     baseline_file: str | None = None
     baseline_unmatched: tuple[str, ...] = ()  # baseline entries (JSON) that match no finding any more
     rule_docs: tuple[RuleDoc, ...] = ()  # every rule of the pack audited with, in id order
 
+    def __post_init__(self) -> None:
+        _as_table(self)
+
+    def _active_severities(self) -> np.ndarray:
+        table = self.findings
+        return table.severities()[table.active()]
+
     def summary(self) -> dict:
-        active = [f for f in self.findings if f.suppressed is None]
-        by_sev = Counter(f.severity for f in active)
+        table = self.findings
+        active = self._active_severities()
+        by_sev = Counter(active.tolist())
+        suppressed = [s for s in table.column("suppressed").tolist() if s is not None]
         exempt: Counter[str] = Counter()
         for f in self.files:
             exempt.update(dict(f.exempt))
@@ -188,18 +371,18 @@ class Report:
             "files": len(self.files),
             "sheets": sum(1 for f in self.files for s in f.sheets if s.kind),
             "rows": sum(s.rows for f in self.files for s in f.sheets),
-            "findings": len(self.findings),
+            "findings": len(table),
             "errors": by_sev[Severity.error],
             "warnings": by_sev[Severity.warning],
             "info": by_sev[Severity.info],
-            "suppressed": len(self.findings) - len(active),
-            "baselined": sum(1 for f in self.findings if f.suppressed and f.suppressed.by == "baseline"),
+            "suppressed": len(suppressed),
+            "baselined": sum(1 for s in suppressed if s.by == "baseline"),
             "exempt": dict(sorted(exempt.items())),
         }
 
     def worst(self) -> Severity | None:
-        active = [f.severity for f in self.findings if f.suppressed is None]
-        return max(active) if active else None
+        active = self._active_severities()
+        return Severity(int(active.max())) if len(active) else None
 
     def gate_threshold(self) -> Severity | None:
         """The severity at which the gate fails (`fail_on`), None for never."""
@@ -212,4 +395,11 @@ class Report:
 
     def failed(self) -> bool:
         """The gate: exit 1 when an active finding is at or above `fail_on`."""
-        return any(self.fails(f) for f in self.findings)
+        threshold = self.gate_threshold()
+        return threshold is not None and bool((self._active_severities() >= threshold).any())
+
+
+def _as_table(result: Any) -> None:
+    """Findings given as rows (a tuple of Finding) become a table."""
+    if not isinstance(result.findings, FindingTable):
+        object.__setattr__(result, "findings", FindingTable.of(result.findings))
