@@ -5,13 +5,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
+import numpy as np
+import pandas as pd
+
 from tongzhou_check.masking import mask
-from tongzhou_check.model import BASELINED, Finding, Report
+from tongzhou_check.messages import per_distinct
+from tongzhou_check.model import BASELINED, Finding, FindingTable, Report
 
 BASELINE_VERSION = 1
 
@@ -26,24 +29,24 @@ def _name(path: str) -> str:
     return PurePath(path).name
 
 
-def _base(f: Finding, keys: dict[str | None, str]) -> str:
-    """What identifies a finding without its row: rule, file name, sheet, record key, column, subject."""
-    if f.key not in keys:  # a record's findings share its key: masked once
-        keys[f.key] = _masked_key(f.key)
-    parts = [f.rule, _name(f.file), f.sheet or "", keys[f.key], f.header or "", f.subject or ""]
-    return "\x1e".join(parts)
+def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
+    """One stable fingerprint per finding, in the same order; exact repeats get an occurrence index.
 
-
-def fingerprints(findings: Sequence[Finding]) -> list[str]:
-    """One stable fingerprint per finding, in the same order; exact repeats get an occurrence index."""
-    seen: Counter[str] = Counter()
-    keys: dict[str | None, str] = {}
-    out = []
-    for f in findings:
-        base = _base(f, keys)
-        out.append(hashlib.sha256(f"{base}\x1d{seen[base]}".encode()).hexdigest()[:32])
-        seen[base] += 1
-    return out
+    What identifies a finding without its row: rule, file name, sheet, record key (masked once per distinct key),
+    column header, subject.
+    """
+    table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
+    if not len(table):
+        return []
+    keys = per_distinct(table.column("key"), _masked_key).tolist()
+    names = [_name(f) for f in table.column("file").tolist()]
+    parts = (table.column("rule").tolist(), names, table.column("sheet").tolist(), keys,
+             table.column("header").tolist(), table.column("subject").tolist())
+    bases = ["\x1e".join((rule, name, sheet or "", key, header or "", subject or ""))
+             for rule, name, sheet, key, header, subject in zip(*parts, strict=True)]
+    codes = pd.factorize(np.array(bases, dtype=object))[0]
+    seen = pd.Series(codes).groupby(codes).cumcount().tolist()
+    return [hashlib.sha256(f"{base}\x1d{n}".encode()).hexdigest()[:32] for base, n in zip(bases, seen, strict=True)]
 
 
 def write_baseline(findings: Sequence[Finding], path: Path) -> int:
@@ -74,21 +77,20 @@ def read_baseline(path: Path) -> list[dict]:
         raise BaselineError(f"{path}: not a tzcheck baseline ({exc})") from None
 
 
-def apply_baseline(findings: Sequence[Finding], entries: list[dict]) -> tuple[list[Finding], list[dict]]:
+def apply_baseline(findings: FindingTable, entries: list[dict]) -> tuple[FindingTable, list[dict]]:
     """Findings the baseline records become suppressed; returns them and the entries that matched nothing."""
     recorded = {e["fingerprint"]: e for e in entries}
     matched: set[str] = set()
-    out = []
-    for f, fp in zip(findings, fingerprints(findings), strict=True):
-        if fp in recorded and f.suppressed is None:
-            f = dataclasses.replace(f, suppressed=BASELINED)
+    suppressed = findings.column("suppressed").tolist()
+    for i, fp in enumerate(fingerprints(findings)):
+        if fp in recorded and suppressed[i] is None:
+            suppressed[i] = BASELINED
             matched.add(fp)
-        out.append(f)
-    return out, [e for fp, e in recorded.items() if fp not in matched]
+    return findings.with_column("suppressed", suppressed), [e for fp, e in recorded.items() if fp not in matched]
 
 
 def with_baseline(report: Report, path: Path) -> Report:
     """The report with the findings the baseline records suppressed, and the baseline's stale entries listed."""
     findings, unmatched = apply_baseline(report.findings, read_baseline(path))
-    return dataclasses.replace(report, findings=tuple(findings), baseline_file=str(path),
+    return dataclasses.replace(report, findings=findings, baseline_file=str(path),
                                baseline_unmatched=tuple(json.dumps(e, ensure_ascii=False) for e in unmatched))

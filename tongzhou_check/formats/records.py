@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from tongzhou_check.model import Finding, Report
+from tongzhou_check.model import FindingTable, Report
 
 SCHEMA_VERSION = 1
 
@@ -27,23 +27,19 @@ def dumps(doc: Any) -> str:
     return dump_bytes(doc).decode("utf-8")
 
 
-def finding_record(f: Finding, lang: str) -> dict[str, Any]:
-    return {
-        "rule": f.rule,
-        "name": f.name,
-        "severity": f.severity.name,
-        "file": f.file,
-        "sheet": f.sheet,
-        "row": f.row,
-        "column": f.column,
-        "cell": f.cell,
-        "header": f.header,
-        "message": f.message(lang),
-        "clause": f.clause,
-        "evidence": f.evidence,
-        "subject": f.subject,
-        "suppressed": {"by": f.suppressed.by, "reason": f.suppressed.text(lang)} if f.suppressed else None,
-    }
+FINDING_KEYS = ("rule", "name", "severity", "file", "sheet", "row", "column", "cell", "header", "message", "clause",
+                "evidence", "subject", "suppressed")
+
+
+def finding_records(findings: FindingTable, lang: str) -> list[dict[str, Any]]:
+    """The findings as records, made from the table's columns (the message in one language)."""
+    t = findings
+    suppressed = [{"by": s.by, "reason": s.text(lang)} if s else None for s in t.column("suppressed").tolist()]
+    columns = (t.column("rule"), t.column("name"), t.severity_names(), t.column("file"), t.column("sheet"),
+               t.column("row"), t.column("column"), t.cells(), t.column("header"), t.messages(lang),
+               t.column("clause"), t.column("evidence"), t.column("subject"), suppressed)
+    lists = [c.tolist() if not isinstance(c, list) else c for c in columns]
+    return [dict(zip(FINDING_KEYS, values, strict=True)) for values in zip(*lists, strict=True)]
 
 
 def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
@@ -70,7 +66,7 @@ def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
             }
             for f in report.files
         ],
-        "findings": [finding_record(f, lang) for f in report.findings],
+        "findings": finding_records(report.findings, lang),
         "summary": report.summary(),
         "baseline": {
             "file": report.baseline_file,

@@ -8,12 +8,13 @@ from urllib.parse import quote
 
 from tongzhou_check.baseline import fingerprints
 from tongzhou_check.formats.records import as_records, dump_bytes
-from tongzhou_check.model import Finding, Report, RuleDoc, Severity
+from tongzhou_check.model import Report, RuleDoc, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "tzcheck/v1"
 LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
+LEVEL_NAMES = {s.name: level for s, level in LEVELS.items()}
 SUPPRESSION_KINDS = {"baseline": "external", "waiver": "inSource"}
 CLAUSE = {"zh": "条款", "en": "Clause"}
 LANGUAGES = {"zh": "zh-CN", "en": "en-US"}
@@ -50,7 +51,10 @@ def _rules(report: Report, lang: str) -> list[dict[str, Any]]:
     """The report's rule docs, then (for a report built without them) a bare descriptor per unknown rule."""
     rules = [_descriptor(doc, lang) for doc in report.rule_docs]
     known = {r["id"] for r in rules}
-    for f in report.findings:
+    table = report.findings
+    if set(table.column("rule").tolist()) <= known:
+        return rules
+    for f in table:
         if f.rule not in known:
             known.add(f.rule)
             rules.append({"id": f.rule, "name": f.name, "shortDescription": {"text": f.name},
@@ -64,8 +68,7 @@ def _where(record: dict[str, Any]) -> str | None:
     return f"{record['sheet']}!{record['cell']}" if record["cell"] else record["sheet"]
 
 
-def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: int,
-            artifact: dict[str, Any]) -> dict[str, Any]:
+def _result(record: dict[str, Any], fingerprint: str, rule_index: int, artifact: dict[str, Any]) -> dict[str, Any]:
     where = _where(record)
     location: dict[str, Any] = {
         "physicalLocation": {
@@ -76,17 +79,18 @@ def _result(f: Finding, record: dict[str, Any], fingerprint: str, rule_index: in
     if where:
         location["logicalLocations"] = [{"name": where, "kind": "element"}]
     result: dict[str, Any] = {
-        "ruleId": f.rule,
+        "ruleId": record["rule"],
         "ruleIndex": rule_index,
-        "level": LEVELS[f.severity],
+        "level": LEVEL_NAMES[record["severity"]],
         "message": {"text": f"{where}: {record['message']}" if where else record["message"]},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint},
         "properties": {k: record[k] for k in PROPERTIES if record[k] is not None},
     }
-    if f.suppressed:
-        result["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(f.suppressed.by, "external"),
-                                   "justification": record["suppressed"]["reason"]}]
+    suppressed = record["suppressed"]
+    if suppressed:
+        result["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(suppressed["by"], "external"),
+                                   "justification": suppressed["reason"]}]
     return result
 
 
@@ -100,14 +104,17 @@ def render_bytes(report: Report, lang: str) -> bytes:
     rules = _rules(report, lang)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifact_index = {f["path"]: i for i, f in enumerate(records["files"])}
+    table = report.findings
     artifacts: dict[tuple[str, int], dict[str, Any]] = {}
-    for f in report.findings:
-        place = (f.file, artifact_index.get(f.file, f.file_index))
+    places = []
+    for file, index in zip(table.column("file").tolist(), table.column("file_index").tolist(), strict=True):
+        place = (file, artifact_index.get(file, index))
         if place not in artifacts:
             artifacts[place] = {**artifact_location(place[0]), "index": place[1]}
+        places.append(artifacts[place])
     results = [
-        _result(f, record, fp, rule_index[f.rule], artifacts[f.file, artifact_index.get(f.file, f.file_index)])
-        for f, record, fp in zip(report.findings, records["findings"], fingerprints(report.findings), strict=True)
+        _result(record, fp, rule_index[record["rule"]], artifact)
+        for record, fp, artifact in zip(records["findings"], fingerprints(table), places, strict=True)
     ]
     run = {
         "tool": {"driver": {"name": records["tool"]["name"], "version": records["tool"]["version"], "rules": rules}},

@@ -37,16 +37,21 @@ def _table(findings: list[Finding], lang: str, title: str) -> Table:
     return table
 
 
-def _more(rest: list[Finding], text: dict) -> str:
-    """The line that counts, by rule, the findings a table leaves out."""
-    counts = sorted(Counter(f.rule for f in rest).items())
+def _more(rest: list[str], text: dict) -> str:
+    """The line that counts, by rule, the findings a table leaves out (`rest`: their rule ids)."""
+    counts = sorted(Counter(rest).items())
     rules = text["more_sep"].join(text["more_rule"].format(rule=rule, count=n) for rule, n in counts)
     return "  " + escape(text["more"].format(count=len(rest), rules=rules))
 
 
 def render(report: Report, lang: str, console: Console) -> None:
     text = LABELS[lang]
-    by_file = {k: list(g) for k, g in groupby(report.findings, key=lambda f: f.file_index)}
+    table = report.findings
+    places = zip(table.column("file_index").tolist(), table.column("sheet").tolist(), strict=True)
+    by_file: dict[int, list[tuple[int, str | None]]] = {}  # file → (position, sheet) of its findings, in order
+    for position, (index, sheet) in enumerate(places):
+        by_file.setdefault(index, []).append((position, sheet))
+    rules = table.column("rule")
     for index, result in enumerate(report.files):
         status = f" [red]({text['unreadable']})[/]" if result.status == "unreadable" else ""
         console.rule(f"[bold]{text['file']}: {escape(result.path)}[/]{status}", align="left")
@@ -54,12 +59,12 @@ def render(report: Report, lang: str, console: Console) -> None:
         if not findings:
             console.print(f"  [green]{text['no_findings']}[/]")
             continue
-        for sheet, group in groupby(findings, key=lambda f: f.sheet):
-            rows = list(group)
-            shown = rows if report.table_limit is None else rows[: report.table_limit]
-            console.print(_table(shown, lang, escape(sheet) if sheet else text["file_level"]))
-            if len(shown) < len(rows):
-                console.print(_more(rows[len(shown):], text), soft_wrap=True)
+        for sheet, group in groupby(findings, key=lambda p: p[1]):
+            positions = [position for position, _ in group]
+            shown = positions if report.table_limit is None else positions[: report.table_limit]
+            console.print(_table(table.take(shown), lang, escape(sheet) if sheet else text["file_level"]))
+            if len(shown) < len(positions):
+                console.print(_more(rules[positions[len(shown):]].tolist(), text), soft_wrap=True)
     console.print(text["summary"].format(**report.summary()), soft_wrap=True)
 
 
