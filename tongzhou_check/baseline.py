@@ -9,18 +9,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-import numpy as np
-import pandas as pd
-
 from tongzhou_check.masking import mask
-from tongzhou_check.messages import per_distinct
 from tongzhou_check.model import BASELINED, Finding, FindingTable, Report
+from tongzhou_check.privacy import CANDIDATE
 
 BASELINE_VERSION = 1
 
 
 def _masked_key(key: str | None) -> str:
     """A record key as fingerprints use it: each part masked (no identifier enters a baseline file in clear)."""
+    if isinstance(key, str) and CANDIDATE.search(key) is None:  # no part holds anything masking would change
+        return key
     return "\x1f".join(mask(part) or "" for part in key.split("\x1f")) if isinstance(key, str) else ""
 
 
@@ -38,15 +37,20 @@ def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
     table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
     if not len(table):
         return []
-    keys = per_distinct(table.column("key"), _masked_key).tolist()
+    masked: dict[str | None, str] = {}  # a record's findings share its key: masked once
+    keys = [masked[k] if k in masked else masked.setdefault(k, _masked_key(k)) for k in table.column("key").tolist()]
     names = [_name(f) for f in table.column("file").tolist()]
     parts = (table.column("rule").tolist(), names, table.column("sheet").tolist(), keys,
              table.column("header").tolist(), table.column("subject").tolist())
     bases = ["\x1e".join((rule, name, sheet or "", key, header or "", subject or ""))
              for rule, name, sheet, key, header, subject in zip(*parts, strict=True)]
-    codes = pd.factorize(np.array(bases, dtype=object))[0]
-    seen = pd.Series(codes).groupby(codes).cumcount().tolist()
-    return [hashlib.sha256(f"{base}\x1d{n}".encode()).hexdigest()[:32] for base, n in zip(bases, seen, strict=True)]
+    seen: dict[str, int] = {}  # exact repeats: how many came before
+    out = []
+    for base in bases:
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        out.append(hashlib.sha256(f"{base}\x1d{n}".encode()).hexdigest()[:32])
+    return out
 
 
 def write_baseline(findings: Sequence[Finding], path: Path) -> int:

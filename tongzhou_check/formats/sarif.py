@@ -62,14 +62,9 @@ def _rules(report: Report, lang: str) -> list[dict[str, Any]]:
     return rules
 
 
-def _where(record: dict[str, Any]) -> str | None:
-    if record["sheet"] is None:
-        return None
-    return f"{record['sheet']}!{record['cell']}" if record["cell"] else record["sheet"]
-
-
 def _result(record: dict[str, Any], fingerprint: str, rule_index: int, artifact: dict[str, Any]) -> dict[str, Any]:
-    where = _where(record)
+    sheet, cell, message = record["sheet"], record["cell"], record["message"]
+    where = None if sheet is None else f"{sheet}!{cell}" if cell else sheet
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": artifact,  # one dict per file, shared by its results (never changed)
@@ -82,7 +77,7 @@ def _result(record: dict[str, Any], fingerprint: str, rule_index: int, artifact:
         "ruleId": record["rule"],
         "ruleIndex": rule_index,
         "level": LEVEL_NAMES[record["severity"]],
-        "message": {"text": f"{where}: {record['message']}" if where else record["message"]},
+        "message": {"text": f"{where}: {message}" if where else message},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint},
         "properties": {k: record[k] for k in PROPERTIES if record[k] is not None},
