@@ -24,7 +24,7 @@ from tongzhou_check import __version__
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
 from tongzhou_check.engine import Collect, today
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.formats import BYTES, FORMATS, SUFFIXES
+from tongzhou_check.formats import FORMATS, STREAMS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
@@ -151,9 +151,9 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
 def _write_stdout(report: Report, name: str, lang: str) -> None:
     """A machine format on stdout: the UTF-8 bytes of JSON and SARIF as they are, the others as text."""
     buffer = getattr(sys.stdout, "buffer", None)
-    if name in BYTES and buffer is not None:
+    if name in STREAMS and buffer is not None:
         sys.stdout.flush()
-        buffer.write(BYTES[name](report, lang))
+        STREAMS[name](report, lang, buffer)
         buffer.flush()
     else:
         sys.stdout.write(FORMATS[name](report, lang))
@@ -208,8 +208,9 @@ def audit(
         with _writing(target):
             if target not in copies:
                 name = SUFFIXES[target.suffix.lower()]
-                if name in BYTES:
-                    target.write_bytes(BYTES[name](report, settings.lang))
+                if name in STREAMS:
+                    with target.open("wb") as fh:
+                        STREAMS[name](report, settings.lang, fh)
                 else:
                     target.write_text(FORMATS[name](report, settings.lang), encoding="utf-8")
                 continue

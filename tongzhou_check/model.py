@@ -198,11 +198,9 @@ class FindingTable(Sequence[Finding]):
         return np.array([s is None for s in self.column("suppressed").tolist()], dtype=bool)
 
     def severity_names(self) -> np.ndarray:
-        return _NAMES[self.column("severity")]
-
-    def cells(self) -> list[str | None]:
-        return [f"{c}{r}" if c and r else None for c, r in zip(self.column("column").tolist(),
-                                                               self.column("row").tolist(), strict=True)]
+        if "severity_name" not in self._cache:
+            self._cache["severity_name"] = _NAMES[self.column("severity")]
+        return self._cache["severity_name"]
 
     def with_column(self, name: str, values: Sequence[Any]) -> FindingTable:
         """The same findings with one field replaced (values in report order)."""

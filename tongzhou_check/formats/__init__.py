@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import BinaryIO
 
 from tongzhou_check.formats import github, html, json_format, junit, markdown, sarif, table
 from tongzhou_check.model import Report
@@ -18,9 +19,9 @@ FORMATS: dict[str, Writer] = {
     "markdown": markdown.render,
     "html": html.render,
 }
-BYTES: dict[str, Callable[[Report, str], bytes]] = {  # formats that write UTF-8 bytes directly (large reports)
-    "json": json_format.render_bytes,
-    "sarif": sarif.render_bytes,
+STREAMS: dict[str, Callable[[Report, str, BinaryIO], None]] = {  # formats written as UTF-8 bytes, a part at a time
+    "json": json_format.write,
+    "sarif": sarif.write,
 }
 SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                            ".html": "html"}

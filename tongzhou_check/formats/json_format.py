@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from tongzhou_check.formats.records import as_records, dump_bytes
+import io
+from typing import BinaryIO
+
+from tongzhou_check.formats.records import Streamed, as_records, finding_chunks
 from tongzhou_check.model import Report
 
 
+def write(report: Report, lang: str, out: BinaryIO) -> None:
+    """The report as UTF-8 JSON, its findings serialised a chunk at a time."""
+    document = Streamed()
+    document.write(as_records(report, lang, findings=document.array(finding_chunks(report.findings, lang))), out)
+
+
 def render_bytes(report: Report, lang: str) -> bytes:
-    """The report as UTF-8 bytes, as they are written (no text copy of a large report)."""
-    return dump_bytes(as_records(report, lang))
+    buffer = io.BytesIO()
+    write(report, lang, buffer)
+    return buffer.getvalue()
 
 
 def render(report: Report, lang: str) -> str:

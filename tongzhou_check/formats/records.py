@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
 import orjson
 
 from tongzhou_check.model import FindingTable, Report
 
 SCHEMA_VERSION = 1
+CHUNK = 10_000  # records serialised at a time when a document is streamed
 
 
 def dump_bytes(doc: Any) -> bytes:
@@ -27,13 +30,56 @@ def dumps(doc: Any) -> str:
     return dump_bytes(doc).decode("utf-8")
 
 
-def finding_records(t: FindingTable, lang: str) -> list[dict[str, Any]]:
-    """The findings as records, made from the table's columns (the message in one language); a dict display per
-    record, the fastest way CPython builds them."""
-    suppressed = [{"by": s.by, "reason": s.text(lang)} if s else None for s in t.column("suppressed").tolist()]
-    columns = (t.column("rule"), t.column("name"), t.severity_names(), t.column("file"), t.column("sheet"),
-               t.column("row"), t.column("column"), t.cells(), t.column("header"), t.messages(lang),
-               t.column("clause"), t.column("evidence"), t.column("subject"), suppressed)
+Chunks = Callable[[], Iterator[list[Any]]]  # the items of one array of a document, a list at a time
+
+
+class Streamed:
+    """A document whose large arrays are written a chunk at a time: bytes identical to dump_bytes of the whole
+    document, with the memory of one chunk. `array(chunks)` is a placeholder that stands in the document for an
+    array; `write(doc, out)` writes the document with each array's items in its place.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[bytes, Chunks] = {}
+
+    def array(self, chunks: Chunks) -> str:
+        marker = f"\x00{secrets.token_hex(16)}\x00"  # no text of the document can hold it by chance
+        self._arrays[dump_bytes(marker).rstrip(b"\n")] = chunks
+        return marker
+
+    def write(self, doc: Any, out: BinaryIO) -> None:
+        rest = dump_bytes(doc)
+        for marker, chunks in self._arrays.items():
+            head, rest = rest.split(marker, 1)
+            out.write(head)
+            line = head[head.rfind(b"\n") + 1:]
+            _write_array(chunks(), b" " * (len(line) - len(line.lstrip(b" "))), out)
+        out.write(rest)
+
+
+def _write_array(chunks: Iterator[list[Any]], pad: bytes, out: BinaryIO) -> None:
+    """Items as the array an indented dump writes on a line indented by `pad`: each chunk dumped alone, its lines
+    moved right (a JSON string never holds a raw line break, so every b"\\n" is one between lines)."""
+    started = False
+    for chunk in chunks:
+        if not chunk:
+            continue
+        body = dump_bytes(chunk)[2:-3]  # without "[\n" and "\n]\n"
+        out.write((b",\n" if started else b"[\n") + pad + body.replace(b"\n", b"\n" + pad))
+        started = True
+    out.write(b"\n" + pad + b"]" if started else b"[]")
+
+
+def finding_records(t: FindingTable, lang: str, part: slice = slice(None)) -> list[dict[str, Any]]:
+    """The findings (a part of them) as records, made from the table's columns (the message in one language); a
+    dict display per record, the fastest way CPython builds them."""
+    suppressed = [{"by": s.by, "reason": s.text(lang)} if s else None for s in t.column("suppressed")[part].tolist()]
+    cells = [f"{c}{r}" if c and r else None
+             for c, r in zip(t.column("column")[part].tolist(), t.column("row")[part].tolist(), strict=True)]
+    columns = [t.column("rule"), t.column("name"), t.severity_names(), t.column("file"), t.column("sheet"),
+               t.column("row"), t.column("column"), None, t.column("header"), t.messages(lang),
+               t.column("clause"), t.column("evidence"), t.column("subject")]
+    columns = [*(cells if c is None else c[part] for c in columns), suppressed]
     return [
         {"rule": rule, "name": name, "severity": severity, "file": file, "sheet": sheet, "row": row, "column": column,
          "cell": cell, "header": header, "message": message, "clause": clause, "evidence": evidence,
@@ -43,7 +89,14 @@ def finding_records(t: FindingTable, lang: str) -> list[dict[str, Any]]:
     ]
 
 
-def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
+def finding_chunks(t: FindingTable, lang: str) -> Chunks:
+    """The findings' records, CHUNK at a time."""
+    return lambda: (finding_records(t, lang, slice(i, i + CHUNK)) for i in range(0, len(t), CHUNK))
+
+
+def as_records(report: Report, lang: str = "zh", findings: Any = None) -> dict[str, Any]:
+    """The report contract as plain records; `findings` stands in for the findings' records when given (a
+    Streamed document's placeholder)."""
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tzcheck", "version": report.tool_version},
@@ -67,7 +120,7 @@ def as_records(report: Report, lang: str = "zh") -> dict[str, Any]:
             }
             for f in report.files
         ],
-        "findings": finding_records(report.findings, lang),
+        "findings": finding_records(report.findings, lang) if findings is None else findings,
         "summary": report.summary(),
         "baseline": {
             "file": report.baseline_file,

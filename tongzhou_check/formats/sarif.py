@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from tongzhou_check.baseline import fingerprints
-from tongzhou_check.formats.records import as_records, dump_bytes
+from tongzhou_check.formats.records import CHUNK, Streamed, as_records, finding_records
 from tongzhou_check.model import Report, RuleDoc, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -94,8 +96,14 @@ def render(report: Report, lang: str) -> str:
 
 
 def render_bytes(report: Report, lang: str) -> bytes:
-    """The SARIF log as UTF-8 bytes, as they are written (no text copy of a large log)."""
-    records = as_records(report, lang)
+    buffer = io.BytesIO()
+    write(report, lang, buffer)
+    return buffer.getvalue()
+
+
+def write(report: Report, lang: str, out: BinaryIO) -> None:
+    """The SARIF log as UTF-8 bytes, its results serialised a chunk at a time."""
+    records = as_records(report, lang, findings=())
     rules = _rules(report, lang)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifact_index = {f["path"]: i for i, f in enumerate(records["files"])}
@@ -107,10 +115,16 @@ def render_bytes(report: Report, lang: str) -> bytes:
         if place not in artifacts:
             artifacts[place] = {**artifact_location(place[0]), "index": place[1]}
         places.append(artifacts[place])
-    results = [
-        _result(record, fp, rule_index[record["rule"]], artifact)
-        for record, fp, artifact in zip(records["findings"], fingerprints(table), places, strict=True)
-    ]
+    prints = fingerprints(table)
+
+    def results() -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(table), CHUNK):
+            part = slice(start, start + CHUNK)
+            yield [_result(record, fp, rule_index[record["rule"]], artifact)
+                   for record, fp, artifact in zip(finding_records(table, lang, part), prints[part], places[part],
+                                                   strict=True)]
+
+    document = Streamed()
     run = {
         "tool": {"driver": {"name": records["tool"]["name"], "version": records["tool"]["version"], "rules": rules}},
         "artifacts": [
@@ -118,8 +132,7 @@ def render_bytes(report: Report, lang: str) -> bytes:
             for f in records["files"]
         ],
         "language": LANGUAGES.get(lang, "zh-CN"),
-        "results": results,
+        "results": document.array(results),
         "properties": {"as_of": records["as_of"], "rule_pack": records["rule_pack"], "summary": records["summary"]},
     }
-    sarif = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return dump_bytes(sarif)
+    document.write({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, out)
