@@ -354,15 +354,21 @@ def load_pack(location: Path | str | None = None) -> Pack:
     manifest = root / "pack.yaml" if root.is_dir() else root
     root = manifest.parent
     doc = _read_yaml(manifest)
-    _validate(doc, load_schema("pack.schema.json"), manifest)
+    try:  # the files a valid manifest names; a manifest in the cache was valid when it was kept
+        files = _files(root, doc, manifest)
+    except (TypeError, KeyError, AttributeError):
+        files = None
+    if files is None:
+        _validate(doc, load_schema("pack.schema.json"), manifest)
     digest = hashlib.sha256()
-    for path in _files(root, doc, manifest):
+    for path in files or []:
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     key = f"{root.resolve()}\0{digest.hexdigest()}"
     if key not in _CACHE:
         pack = _cached(key)
         if pack is None:
+            _validate(doc, load_schema("pack.schema.json"), manifest)
             pack = _load(root, manifest, doc, digest.hexdigest())
             _keep(key, pack)
         _CACHE[key] = pack

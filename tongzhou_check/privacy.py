@@ -82,9 +82,10 @@ def detect(text: str, latest: dt.date | None = None) -> list[Match]:
     found: list[Match] = []
     for m in _ID18.finditer(text):
         run = m[1]
-        if _USCC_LABEL.search(text[: m.start()]) or (uscc.is_valid(run) and not is_resident_id(run, latest)):
+        resident = is_resident_id(run, latest)  # checked first: stdnum's USCC check is the slower one
+        if _USCC_LABEL.search(text[: m.start()]) or (not resident and uscc.is_valid(run)):
             continue
-        if is_resident_id(run, latest):
+        if resident:
             found.append(Match("resident_id", m.start(), m.end(), mask_id(run.upper())))
         else:  # an 18-character run is judged only as an ID: a failed one is nothing (and never a card)
             found.append(Match("", m.start(), m.end(), ""))

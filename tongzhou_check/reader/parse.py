@@ -191,11 +191,13 @@ def _channels(reading: Reading) -> Callable[[Any], Any]:
 def normalised(values: pd.Series) -> pd.Series:
     """Values as compared between records: display text, NFKC, no whitespace (None stays None).
 
-    A column of text only (mostly distinct, such as titles) skips factorising: each cell is squashed once.
+    A column of text only (mostly distinct, such as titles; empty cells allowed) skips factorising: each cell is
+    squashed once.
     """
     cells = values.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(cells, skipna=False) == "string":
-        return pd.Series([squash(v) or None for v in cells], index=values.index, dtype=object)
+    if pd.api.types.infer_dtype(cells, skipna=True) == "string":
+        return pd.Series([squash(v) or None if isinstance(v, str) else None for v in cells], index=values.index,
+                         dtype=object)
     out, _ = _per_unique(values, lambda v: squash(v if isinstance(v, str) else display(v)) or None)
     return out
 
@@ -208,8 +210,9 @@ def _plain_text(raw: pd.Series, reading: Reading) -> pd.Series | None:
     cells = raw.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(cells, skipna=False) != "string":
         return None
-    stripped = [v.strip() for v in cells]
-    placeholders = {v for v in {v for v in stripped if len(v) <= 8} if is_placeholder(v, reading)}
+    stripped = list(map(str.strip, cells))
+    short = np.flatnonzero(np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped)) <= 8)
+    placeholders = {v for v in {stripped[i] for i in short} if is_placeholder(v, reading)}
     values = pd.Series(stripped, index=raw.index, dtype=object)
     return values.where(~values.isin(placeholders), None) if placeholders else values
 

@@ -146,15 +146,11 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
 def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, reading: Reading) -> np.ndarray:
     """Notes and signature rows: the first non-empty cell starts with 注:, 填表人: … (NFKC, no spaces)."""
     notes = np.zeros(len(grid), dtype=bool)
-    first = pd.Series(grid[np.arange(len(grid)), nonempty.argmax(axis=1)], dtype=object)
+    first = grid[np.arange(len(grid)), nonempty.argmax(axis=1)].tolist()
     initials = {p[0] for p in reading.notes_prefixes}
-    try:
-        maybe = first.str.lstrip().str[:1].isin(initials) & (counts > 0)  # non-text cells give NaN
-    except AttributeError:  # no text at all in the first cells
-        return notes
-    if maybe.any():
-        heads = first[maybe].map(lambda v: norm_header(v[:20], ()).startswith(reading.notes_prefixes))
-        notes[np.flatnonzero(maybe)] = heads.to_numpy(dtype=bool)
+    maybe = [i for i, v in enumerate(first) if isinstance(v, str) and v.lstrip()[:1] in initials and counts[i]]
+    for i in maybe:
+        notes[i] = norm_header(first[i][:20], ()).startswith(reading.notes_prefixes)
     return notes
 
 
