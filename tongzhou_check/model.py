@@ -130,7 +130,8 @@ class FindingTable(Sequence[Finding]):
             if name in columns:
                 stored[name] = _objects(columns[name])
             else:
-                stored[name] = np.full(n, common.get(name, _FINDING_DEFAULTS.get(name)), dtype=object)
+                stored[name] = np.empty(n, dtype=object)
+                stored[name].fill(common.get(name, _FINDING_DEFAULTS.get(name)))  # np.full is slow with a str
         severity = stored["severity"]
         stored["severity"] = np.asarray(severity.tolist(), dtype=np.int8) if n else np.zeros(0, dtype=np.int8)
         return cls(stored, [texts])

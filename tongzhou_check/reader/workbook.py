@@ -83,10 +83,24 @@ def _is_encrypted_ole(path: Path) -> bool:
 
 def _read_sheet(book: calamine.CalamineWorkbook, index: int, meta: Any) -> RawSheet:
     sheet = book.get_sheet_by_index(index)
-    rows = sheet.to_python(skip_empty_area=False) if sheet.height else []
+    rows = _cells(sheet) if sheet.height else []
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
     hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
     return RawSheet(name=meta.name, index=index, rows=rows, merges=merges, hidden=hidden)
+
+
+SHARED_TEXT = 16  # text cells this short (units, channels, categories: they repeat) are kept once per sheet
+
+
+def _cells(sheet: calamine.CalamineSheet) -> list[list[Any]]:
+    """The sheet's cells from A1 (what `to_python(skip_empty_area=False)` gives), row by row, each short text kept
+    once however often it repeats: a big sheet's memory is mostly its cells, and calamine makes a new string for
+    every cell."""
+    shared: dict[str, str] = {}
+    keep = shared.setdefault
+    pad = [""] * sheet.start[1] if sheet.start else []  # the rows start at row 1, the columns at the first in use
+    return [pad + [keep(v, v) if v.__class__ is str and len(v) <= SHARED_TEXT else v for v in row]
+            for row in sheet.iter_rows()]
 
 
 def _read_csv(path: Path) -> RawSheet:
