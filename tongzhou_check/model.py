@@ -88,16 +88,6 @@ class Finding:
             out.append(finding)
         return out
 
-    def sort_key(self) -> tuple:
-        return (
-            self.file_index,
-            self.sheet_index,
-            self.row if self.row is not None else -1,
-            self.column_index,
-            self.rule,
-            self.subject or "",
-        )
-
 
 _FINDING_FIELDS = frozenset(f.name for f in dataclasses.fields(Finding))
 _FINDING_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Finding) if f.default is not dataclasses.MISSING}
