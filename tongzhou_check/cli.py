@@ -8,7 +8,7 @@ import datetime as dt
 import gc
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -33,12 +33,14 @@ from tongzhou_check.settings import (
     LAST_YEAR,
     Settings,
     UsageError,
+    available_cores,
     inputs,
     parse_date,
     read_calendar,
     read_pack,
     resolve,
 )
+from tongzhou_check.sources import local_copy
 from tongzhou_check.workday_text import Uncovered, answer
 
 
@@ -120,6 +122,12 @@ AgencyOpt = Annotated[
     str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
 ]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数(默认 CPU 数)/ worker processes")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", envvar="TZCHECK_SCHEDULER",
+                 help="在 Dask 集群上检查:tcp://主机:8786,或 local:N 启动本机 N 个进程(优先于 --jobs)/ "
+                      "audit on a Dask cluster: tcp://host:8786, or local:N"),
+]
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="配置文件(默认向上查找 tzcheck.toml)/ configuration file")
 ]
@@ -129,19 +137,30 @@ PathsArg = Annotated[list[str], typer.Argument(help="工作簿、目录或通配
 
 def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] = (),
          suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None) -> Report:
-    """The audit of the inputs with the settings, a progress bar on the terminal for big runs."""
+    """The audit of the inputs with the settings, on a cluster if one is named, a progress bar for big runs."""
     given = inputs(paths, settings, outputs, suffixes)
     options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect}
-    big = len(given.files) > 1 or any(p.stat().st_size > BIG_FILE for p, _ in given.files if p.exists())
+    big = len(given.files) > 1 or any(
+        p.stat().st_size > BIG_FILE for p, _ in given.files if isinstance(p, Path) and p.exists())
     try:
-        if not (big and err.is_terminal):
-            return run_audit(given.files, settings.pack, settings.as_of, settings.year, **options)
-        from rich.progress import Progress
+        with ExitStack() as stack:
+            if settings.scheduler:
+                from tongzhou_check.cluster import ClusterError, connect  # Dask: loaded only when asked for
 
-        with Progress(console=err, transient=True) as progress:
+                try:
+                    options["runner"] = stack.enter_context(connect(settings.scheduler, available_cores()))
+                except ClusterError as exc:
+                    raise UsageError(str(exc)) from None
+            if not (big and err.is_terminal):
+                return run_audit(given.files, settings.pack, settings.as_of, settings.year, **options)
+            from rich.progress import Progress
+
+            progress = stack.enter_context(Progress(console=err, transient=True))
             task = progress.add_task("检查中 / auditing", total=len(given.files))
             return run_audit(given.files, settings.pack, settings.as_of, settings.year,
                              progress=lambda shown: progress.advance(task), **options)
+    except UsageError:
+        raise
     except Exception as exc:
         if debug:
             raise
@@ -179,6 +198,7 @@ def audit(
         Path | None, typer.Option("--baseline", help="基线文件:其中的问题不再导致失败 / a baseline file")
     ] = None,
     jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
     show_all: Annotated[
         bool, typer.Option("--show-all", help="表格列出全部问题(默认每表最多50个)/ the table lists every finding")
@@ -188,7 +208,7 @@ def audit(
     """检查工作簿 / audit workbooks."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
                        lang=lang and lang.value, fail_on=fail_on and fail_on.value, jobs=jobs, agency=agency,
-                       baseline=baseline)
+                       baseline=baseline, scheduler=scheduler)
     report = _run(paths, settings, debug, output or [], suffixes=(*SUFFIXES, ".xlsx"))
     copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
     if copies and len(report.files) != 1:
@@ -217,7 +237,8 @@ def audit(
             from tongzhou_check.annotate import AnnotateError, annotate  # openpyxl: loaded only when needed
 
             try:
-                annotate(report, Path(report.files[0].path), target, settings.lang)
+                with local_copy(report.files[0].path) as source:
+                    annotate(report, source, target, settings.lang)
             except AnnotateError as exc:
                 raise UsageError(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
     raise typer.Exit(1 if report.failed() else 0)
@@ -251,12 +272,13 @@ def report(
     calendar: CalendarOpt = None,
     agency: AgencyOpt = None,
     jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """年度报告附件:合规概况、规则执行、依申请公开(表三)、重点领域、职责落实 / the annual-report appendix."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
-                       lang=lang and lang.value, jobs=jobs, agency=agency)
+                       lang=lang and lang.value, jobs=jobs, agency=agency, scheduler=scheduler)
     pinned = as_of or settings.config.get("as_of")
     year = year or (settings.as_of.year if pinned else today().year - 1)
     day = settings.as_of if pinned else dt.date(year, 12, 31)
@@ -307,12 +329,13 @@ def baseline_create(
     calendar: CalendarOpt = None,
     agency: AgencyOpt = None,
     jobs: JobsOpt = None,
+    scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar, jobs=jobs,
-                       agency=agency)
+                       agency=agency, scheduler=scheduler)
     report = _run(paths, settings, debug)
     with _writing(output):
         count = write_baseline(report.findings, output)

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from tongzhou_check.masking import mask
 from tongzhou_check.messages import Texts, indexed_fields, per_distinct
 from tongzhou_check.model import Facts, FileResult, FindingTable, Report, RuleDoc, Suppression
 from tongzhou_check.packtypes import Pack, Rule
-from tongzhou_check.reader import Recogniser, SheetData, Workbook, read_book
+from tongzhou_check.reader import ReadError, Recogniser, SheetData, Workbook, read_book
+from tongzhou_check.sources import Source, local_copy
 from tongzhou_check.workdays import Calendar, load_calendar
 
 Collect = Callable[[Workbook, Context], Facts]  # what a caller counts in each workbook (the annual appendix)
@@ -154,13 +155,17 @@ def _waive(findings: FindingTable, sheets: Sequence[SheetData], pack: Pack) -> F
     return findings.with_column("suppressed", suppressed)
 
 
-def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
-               recogniser: Recogniser | None = None) -> FileResult:
-    """Audit one file. A pure function of its inputs: returns plain, picklable results.
+def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
+               recogniser: Recogniser | None = None, failure: ReadError | None = None) -> FileResult:
+    """Audit one file (a path, or a URL read into a local copy). A pure function: returns plain, picklable results.
 
     `collect` also counts what a caller needs in the workbook as read (the appendix's facts), in the same pass.
+    `failure` is why the file could not be audited where it was sent (its worker died): it is reported as an
+    unreadable file, without reading it again.
     """
-    book = read_book(path, pack, recogniser)
+    with local_copy(source) as path:
+        book = Workbook(path, failure) if failure is not None else read_book(path, pack, recogniser)
+        sha256 = _sha256(path)
     agency = _agency(pack, ctx, book.sheets, path)  # an unreadable file still has its --agency or file name
     book = dataclasses.replace(book, agency=agency)
     audit = _FileAudit(pack, shown, file_index)
@@ -180,7 +185,7 @@ def audit_file(path: Path, shown: str, file_index: int, pack: Pack, ctx: Context
     table = _waive(FindingTable.concat(findings), book.sheets, pack)
     return FileResult(
         path=shown,
-        sha256=_sha256(path),
+        sha256=sha256,
         status="unreadable" if book.error else "ok",
         sheets=book.listing,
         findings=table,
@@ -210,43 +215,63 @@ def today() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
 
 
-Task = tuple[int, Path, str, str | None]  # (index, path, path as shown, the file's agency)
+Task = tuple[int, Source, str, str | None]  # (index, path or URL, as shown, the file's agency)
+Work = Callable[[Task], FileResult]  # one file's audit, with the pack and dates bound: picklable
+# Runs the work over the tasks, yielding each task with its result, or with why it could not be audited, in any
+# order (as they finish); `engine.audit` puts them back in the order given.
+Runner = Callable[[Work, Sequence[Task]], Iterable[tuple[Task, FileResult | ReadError]]]
 
 
 def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, task: Task) -> FileResult:
-    index, path, shown, agency = task
-    return audit_file(path, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect)
+    index, source, shown, agency = task
+    return audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect)
 
 
-def audit(files: Sequence[tuple[Path, str]], pack: Pack, as_of: dt.date, year: int | None = None,
+def serial(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
+    """The runner of one process: each file in turn."""
+    for task in tasks:
+        yield task, work(task)
+
+
+def processes(jobs: int) -> Runner:
+    """The runner of `jobs` worker processes on this machine (serial for one job or one file)."""
+    def run(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
+        if jobs < 2 or len(tasks) < 2:
+            yield from serial(work, tasks)
+            return
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            yield from zip(tasks, pool.map(work, tasks), strict=True)
+    return run
+
+
+def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date, year: int | None = None,
           progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
           agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1,
-          collect: Collect | None = None) -> Report:
+          collect: Collect | None = None, runner: Runner | None = None) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
     The calendar defaults to the library's, with the pack's calendar file (if it names one) added. `agency` is
     every file's agency, `agencies` a file's (by the path as shown); `jobs` > 1 audits files in worker processes,
-    with the same result as a serial run. `collect` counts what a caller needs in each workbook (the annual
-    appendix's facts); it must be a module-level function, to reach worker processes. Reentrant: no state is
-    kept between calls.
+    `runner` elsewhere (a cluster: `tongzhou_check.cluster`), each with the same result as a serial run. A file
+    its runner could not audit (its worker died) is reported as unreadable (TZ001). `collect` counts what a caller
+    needs in each workbook (the annual appendix's facts); it must be a module-level function, to reach worker
+    processes. Reentrant: no state is kept between calls.
     """
     if calendar is None:
         calendar = load_calendar(pack.calendar_file())
     ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
     tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
-    run = functools.partial(_audit_task, pack, ctx, collect)
-    results: list[FileResult] = []
-    if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            for result in pool.map(run, tasks):
-                results.append(result)
-                if progress:
-                    progress(result.path)
-    else:
-        for task in tasks:
-            results.append(run(task))
-            if progress:
-                progress(task[2])
+    work = functools.partial(_audit_task, pack, ctx, collect)
+    done: dict[int, FileResult] = {}
+    for task, result in (runner or processes(jobs))(work, tasks):
+        if isinstance(result, ReadError):
+            index, source, shown, task_agency = task
+            result = audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=task_agency),
+                                failure=result)
+        done[task[0]] = result
+        if progress:
+            progress(task[2])
+    results = [done[i] for i in range(len(tasks))]
     findings = FindingTable.concat(r.findings for r in results).sorted()
     return Report(
         tool_version=__version__,

@@ -1,4 +1,4 @@
-"""Which files an audit reads: files, directories (sorted, recursive) and glob patterns."""
+"""Which files an audit reads: files, directories (sorted, recursive), glob patterns and fsspec URLs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import glob
 from pathlib import Path
 
 from tongzhou_check.reader.workbook import SUFFIXES
+from tongzhou_check.sources import Source, SourceError, expand_url, is_url
 
 
 class NoInput(Exception):
@@ -20,12 +21,20 @@ def _workbooks_in(directory: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def expand(patterns: list[str]) -> list[tuple[Path, str]]:
-    """(path, path as shown in reports) for every file to audit, in the order given."""
-    files: list[tuple[Path, str]] = []
+def expand(patterns: list[str]) -> list[tuple[Source, str]]:
+    """(path or URL, as shown in reports) for every file to audit, in the order given."""
+    files: list[tuple[Source, str]] = []
     for pattern in patterns:
         path = Path(pattern)
-        if path.is_dir():
+        if is_url(pattern):
+            try:
+                urls = expand_url(pattern, tuple(SUFFIXES))
+            except SourceError as exc:
+                raise NoInput(str(exc)) from None
+            if not urls and not glob.has_magic(pattern):
+                raise NoInput(f"找不到文件或目录 / no such file or directory: {pattern}")
+            files += [(url, url) for url in urls]
+        elif path.is_dir():
             files += [(p, p.as_posix()) for p in _workbooks_in(path)]
         elif path.exists():
             files.append((path, path.as_posix()))
@@ -35,12 +44,13 @@ def expand(patterns: list[str]) -> list[tuple[Path, str]]:
                 files += [(p, p.as_posix()) for p in _workbooks_in(m)] if m.is_dir() else [(m, m.as_posix())]
         else:
             raise NoInput(f"找不到文件或目录 / no such file or directory: {pattern}")
-    seen: set[Path] = set()
+    seen: set[Source] = set()
     unique = []
-    for path, shown in files:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
-            unique.append((path, shown))
+    for source, shown in files:
+        key = source if is_url(source) else Path(source).resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append((source, shown))
     if not unique:
         raise NoInput(f"没有可检查的工作簿 / nothing to audit: no workbook ({', '.join(SUFFIXES)}) in "
                       + ", ".join(patterns))

@@ -16,6 +16,7 @@ from tongzhou_check.engine import today
 from tongzhou_check.inputs import NoInput, expand
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
+from tongzhou_check.sources import Source, is_url
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and years the options accept (pandas' datetimes end in 2262)
@@ -45,6 +46,7 @@ class Settings:
     lang: str
     fail_on: str
     jobs: int
+    scheduler: str | None  # a Dask scheduler's address or local:N: the audit runs there instead of --jobs
     agency: str | None  # --agency (every file's), else the configuration's mapping per file
     baseline: Path | None
 
@@ -85,7 +87,7 @@ def read_calendar(path: Path | None, pack: Pack | None = None) -> Calendar:
 def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str | None = None,
             year: int | None = None, calendar: Path | None = None, lang: str | None = None,
             fail_on: str | None = None, jobs: int | None = None, agency: str | None = None,
-            baseline: Path | None = None) -> Settings:
+            baseline: Path | None = None, scheduler: str | None = None) -> Settings:
     """Options (None where not given) over the configuration over defaults."""
     cfg = read_config(config)
     pack = read_pack(rules or cfg.resolve("rules"))
@@ -103,6 +105,7 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
         lang=lang or cfg.get("lang", "zh"),
         fail_on=fail_on or cfg.get("fail_on", "error"),
         jobs=jobs or cfg.get("jobs") or available_cores(),
+        scheduler=scheduler or cfg.get("scheduler") or None,
         agency=agency,
         baseline=baseline or cfg.resolve("baseline"),
     )
@@ -110,7 +113,7 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
 
 @dataclass(frozen=True)
 class Inputs:
-    files: list[tuple[Path, str]]  # (path, path as shown in reports)
+    files: list[tuple[Source, str]]  # (path or URL, as shown in reports)
     agencies: dict[str, str]  # path as shown → agency id
 
 
@@ -125,7 +128,7 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
         files = expand(paths)
     except NoInput as exc:
         raise UsageError(str(exc)) from None
-    read = {path.resolve() for path, _ in files}
+    read = {Path(path).resolve() for path, _ in files if not is_url(path)}
     for target in outputs:
         if target.resolve() in read:
             raise UsageError(f"报告文件不能覆盖被检查的工作簿 / the report would overwrite an input workbook: {target}")

@@ -44,6 +44,10 @@ REASONS = {
     "encoding": ("CSV 文件编码无法识别(应为 UTF-8 或 GB18030)", "the CSV encoding is neither UTF-8 nor GB18030"),
     "unsupported": ("不支持的文件类型", "unsupported file type"),
     "io": ("文件无法打开", "the file cannot be opened"),
+    # where it was sent to be audited (a cluster's worker), the file's audit never ended:
+    "crashed": ("检查此文件的进程异常终止(文件可能过大或结构异常)",
+                "the process auditing this file died (the file may be too large or malformed)"),
+    "internal": ("检查此文件时发生内部错误", "an internal error stopped the audit of this file"),
 }
 
 
