@@ -138,8 +138,8 @@ def test_a_worker_killed_mid_run_loses_nothing(client: distributed.Client, distr
 
 def test_a_file_that_kills_its_workers_is_its_own_finding(client: distributed.Client, tmp_path: Path) -> None:
     killer = _killer(tmp_path / "炸弹-2018.xlsx")
-    files = _paths([*SAMPLES, killer])
-    report = _run(files, runner=DaskRunner(client))
+    files = _paths([SAMPLES[0], killer, *SAMPLES[1:]])
+    report = _run(files, runner=DaskRunner(client, batch=4))  # one batch: split when it keeps killing workers
     client.wait_for_workers(2, timeout=60)
     by_file = {f.path: f for f in report.files}
     assert by_file[killer.as_posix()].status == "unreadable"
@@ -213,3 +213,13 @@ def test_a_missing_url_is_a_usage_error() -> None:
     code, _, err = cli("audit", "memory://tzcheck-test/nowhere/x.xlsx", "--as-of", AS_OF)
     assert code == 2
     assert "找不到文件或目录" in err and "memory://tzcheck-test/nowhere/x.xlsx" in err
+
+
+def test_an_audit_without_a_scheduler_imports_no_dask() -> None:
+    argv = ["tzcheck", "audit", "sample_lists/", "--as-of", AS_OF, "--format", "json", "--fail-on", "never"]
+    code = (f"import sys; from tongzhou_check.cli import main; sys.argv = {argv!r}\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('dask', 'distributed', 'fsspec') if m in sys.modules), file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stderr.strip().splitlines()[-1] == "[]"
+    assert json.loads(run.stdout)["findings"]

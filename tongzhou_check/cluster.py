@@ -101,9 +101,21 @@ def _plugin_class() -> type:
     return AuditWork
 
 
-def _on_worker(name: str, task: Task) -> FileResult:
-    """One file's audit on a worker, with the work its plugin holds."""
-    return _distributed().get_worker().plugins[name].work(task)
+Outcome = FileResult | ReadError
+
+
+def _on_worker(name: str, batch: list[Task]) -> list[Outcome]:
+    """A batch of files audited in turn on a worker, with the work its plugin holds; a file that raises is its own
+    outcome, never its batch's."""
+    work = _distributed().get_worker().plugins[name].work
+    outcomes: list[Outcome] = []
+    for task in batch:
+        try:
+            outcomes.append(work(task))
+        except Exception as exc:
+            log.warning("%s: 内部错误 / internal error: %s: %s", task[2], type(exc).__name__, exc)
+            outcomes.append(ReadError("internal", f"{type(exc).__name__}: {exc}"))
+    return outcomes
 
 
 def _everywhere(task: Task) -> Task:
@@ -112,40 +124,65 @@ def _everywhere(task: Task) -> Task:
     return (index, source if is_url(source) else os.path.abspath(source), shown, agency)
 
 
+def batch_size(files: int, workers: int) -> int:
+    """Files per task: enough tasks to keep every worker busy to the end (8 a worker), at most 16 files each.
+
+    A task costs the scheduler a few milliseconds whatever it holds (bench/scale.py: docs/benchmark.md); a small
+    workbook's audit costs ~25 ms, so one file a task spends a fifth of the work on scheduling and keeps a
+    scheduler of a national run (~1,000 tasks/s) the bottleneck.
+    """
+    return max(1, min(16, files // (8 * max(1, workers))))
+
+
 @dataclass
 class DaskRunner:
-    """An engine runner (`engine.Runner`) on a Dask client: one task per file, results as they finish."""
+    """An engine runner (`engine.Runner`) on a Dask client: files in small batches, results as they finish.
+
+    A batch whose worker keeps dying is split into one task a file, so the file that kills them is found and
+    reported alone (TZ001) and the others are audited.
+    """
 
     client: Any  # distributed.Client
-    retries: int = 1  # a task that raised is tried once more (another worker, a passing fault)
+    batch: int | None = None  # files per task; None: batch_size() for the cluster's workers
 
-    def __call__(self, work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
+    def __call__(self, work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, Outcome]]:
         distributed = _distributed()
         name = f"tzcheck-{uuid.uuid4().hex}"
         self.client.register_plugin(_plugin_class()(work), name=name)
-        futures = self.client.map(_on_worker, [name] * len(tasks), [_everywhere(t) for t in tasks],
-                                  key=[f"{name}-{t[0]}" for t in tasks], pure=False, retries=self.retries)
-        pending = dict(zip(futures, tasks, strict=True))
+        size = self.batch or batch_size(len(tasks), len(self.client.scheduler_info().get("workers", ())))
+        ready = [_everywhere(t) for t in tasks]
+        batches = [ready[i:i + size] for i in range(0, len(ready), size)]
+        pending: dict[Any, list[Task]] = {}
+
+        def submit(batch: list[Task]) -> Any:
+            future = self.client.submit(_on_worker, name, batch, key=f"{name}-{batch[0][0]}-{len(batch)}",
+                                        pure=False)
+            pending[future] = batch
+            return future
+
+        running = distributed.as_completed([submit(b) for b in batches])
         try:
-            for future in distributed.as_completed(futures):
-                task = pending.pop(future)
-                yield task, _outcome(future, task, distributed)
+            for future in running:
+                batch = pending.pop(future)
+                try:
+                    outcomes = future.result()
+                except distributed.KilledWorker:
+                    if len(batch) > 1:  # find the file that kills its workers: one task each
+                        for task in batch:
+                            running.add(submit([task]))
+                        continue
+                    log.warning("%s: 检查此文件的工作进程每次都异常终止 / its worker died every time it was audited",
+                                batch[0][2])
+                    outcomes = [ReadError("crashed")]
+                except Exception as exc:  # the task's own failure (a lost result, say): its files, not the run
+                    log.warning("%s…: 内部错误 / internal error: %s: %s", batch[0][2], type(exc).__name__, exc)
+                    outcomes = [ReadError("internal", f"{type(exc).__name__}: {exc}")] * len(batch)
                 future.release()
+                yield from zip(batch, outcomes, strict=True)
         finally:
             for future in pending:
                 future.cancel()
             self.client.unregister_worker_plugin(name)
 
 
-def _outcome(future: Any, task: Task, distributed: Any) -> FileResult | ReadError:
-    try:
-        return future.result()
-    except distributed.KilledWorker:
-        log.warning("%s: its worker died every time it was audited", task[2])
-        return ReadError("crashed")
-    except Exception as exc:  # the task's own failure, after its retries: this file, not the run
-        log.warning("%s: %s: %s", task[2], type(exc).__name__, exc)
-        return ReadError("internal", f"{type(exc).__name__}: {exc}")
-
-
-__all__ = ["ENV", "ClusterError", "DaskRunner", "Runner", "check_address", "connect"]
+__all__ = ["ENV", "ClusterError", "DaskRunner", "Runner", "batch_size", "check_address", "connect"]
