@@ -122,6 +122,14 @@ AgencyOpt = Annotated[
     str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
 ]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数(默认 CPU 数)/ worker processes")]
+MaxCellsOpt = Annotated[
+    int | None, typer.Option("--max-cells", min=1, help="单个工作表最多单元格数(默认 2000万)/ cells a sheet may hold")
+]
+MaxUncompressedOpt = Annotated[
+    int | None,
+    typer.Option("--max-uncompressed", min=1, metavar="MIB",
+                 help="工作簿解压后最大 MiB(默认 1024)/ MiB a workbook may inflate to"),
+]
 SchedulerOpt = Annotated[
     str | None,
     typer.Option("--scheduler", envvar="TZCHECK_SCHEDULER",
@@ -139,7 +147,8 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
          suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None) -> Report:
     """The audit of the inputs with the settings, on a cluster if one is named, a progress bar for big runs."""
     given = inputs(paths, settings, outputs, suffixes)
-    options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect}
+    options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect,
+               "limits": settings.limits}
     big = len(given.files) > 1 or any(
         p.stat().st_size > BIG_FILE for p, _ in given.files if isinstance(p, Path) and p.exists())
     try:
@@ -199,6 +208,8 @@ def audit(
     ] = None,
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_uncompressed: MaxUncompressedOpt = None,
     config: ConfigOpt = None,
     show_all: Annotated[
         bool, typer.Option("--show-all", help="表格列出全部问题(默认每表最多50个)/ the table lists every finding")
@@ -208,7 +219,8 @@ def audit(
     """检查工作簿 / audit workbooks."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
                        lang=lang and lang.value, fail_on=fail_on and fail_on.value, jobs=jobs, agency=agency,
-                       baseline=baseline, scheduler=scheduler)
+                       baseline=baseline, scheduler=scheduler, max_cells=max_cells,
+                       max_uncompressed_mib=max_uncompressed)
     report = _run(paths, settings, debug, output or [], suffixes=(*SUFFIXES, ".xlsx"))
     copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
     if copies and len(report.files) != 1:
@@ -273,12 +285,15 @@ def report(
     agency: AgencyOpt = None,
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_uncompressed: MaxUncompressedOpt = None,
     config: ConfigOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """年度报告附件:合规概况、规则执行、依申请公开(表三)、重点领域、职责落实 / the annual-report appendix."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
-                       lang=lang and lang.value, jobs=jobs, agency=agency, scheduler=scheduler)
+                       lang=lang and lang.value, jobs=jobs, agency=agency, scheduler=scheduler,
+                       max_cells=max_cells, max_uncompressed_mib=max_uncompressed)
     pinned = as_of or settings.config.get("as_of")
     year = year or (settings.as_of.year if pinned else today().year - 1)
     day = settings.as_of if pinned else dt.date(year, 12, 31)
@@ -330,12 +345,15 @@ def baseline_create(
     agency: AgencyOpt = None,
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
+    max_cells: MaxCellsOpt = None,
+    max_uncompressed: MaxUncompressedOpt = None,
     config: ConfigOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar, jobs=jobs,
-                       agency=agency, scheduler=scheduler)
+                       agency=agency, scheduler=scheduler, max_cells=max_cells,
+                       max_uncompressed_mib=max_uncompressed)
     report = _run(paths, settings, debug)
     with _writing(output):
         count = write_baseline(report.findings, output)

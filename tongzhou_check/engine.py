@@ -6,8 +6,9 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from tongzhou_check.masking import mask
 from tongzhou_check.messages import Texts, indexed_fields, per_distinct
 from tongzhou_check.model import Facts, FileResult, FindingTable, Report, RuleDoc, Suppression
 from tongzhou_check.packtypes import Pack, Rule
-from tongzhou_check.reader import ReadError, Recogniser, SheetData, Workbook, read_book
+from tongzhou_check.reader import DEFAULT_LIMITS, Limits, ReadError, Recogniser, SheetData, Workbook, read_book
 from tongzhou_check.sources import Source, local_copy
 from tongzhou_check.workdays import Calendar, load_calendar
 
@@ -156,7 +157,8 @@ def _waive(findings: FindingTable, sheets: Sequence[SheetData], pack: Pack) -> F
 
 
 def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
-               recogniser: Recogniser | None = None, failure: ReadError | None = None) -> FileResult:
+               recogniser: Recogniser | None = None, failure: ReadError | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Audit one file (a path, or a URL read into a local copy). A pure function: returns plain, picklable results.
 
     `collect` also counts what a caller needs in the workbook as read (the appendix's facts), in the same pass.
@@ -164,7 +166,7 @@ def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Con
     unreadable file, without reading it again.
     """
     with local_copy(source) as path:
-        book = Workbook(path, failure) if failure is not None else read_book(path, pack, recogniser)
+        book = Workbook(path, failure) if failure is not None else read_book(path, pack, recogniser, limits)
         sha256 = _sha256(path)
     agency = _agency(pack, ctx, book.sheets, path)  # an unreadable file still has its --agency or file name
     book = dataclasses.replace(book, agency=agency)
@@ -222,9 +224,9 @@ Work = Callable[[Task], FileResult]  # one file's audit, with the pack and dates
 Runner = Callable[[Work, Sequence[Task]], Iterable[tuple[Task, FileResult | ReadError]]]
 
 
-def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, task: Task) -> FileResult:
+def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, limits: Limits, task: Task) -> FileResult:
     index, source, shown, agency = task
-    return audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect)
+    return audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect, limits=limits)
 
 
 def serial(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
@@ -234,20 +236,60 @@ def serial(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult
 
 
 def processes(jobs: int) -> Runner:
-    """The runner of `jobs` worker processes on this machine (serial for one job or one file)."""
+    """The runner of worker processes on this machine, `jobs` at a time (a single file: in this process).
+
+    Every file of a batch is audited in a worker process, so a file that aborts the reader (a native crash that no
+    `except` catches) kills its worker, not the batch: the files its pool had not finished are run again — the
+    first few, which the dead worker may have held, one at a time in a process of their own — and the file whose
+    process dies alone is reported unreadable (TZ001).
+    """
     def run(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
-        if jobs < 2 or len(tasks) < 2:
+        if len(tasks) < 2:
             yield from serial(work, tasks)
             return
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            yield from zip(tasks, pool.map(work, tasks), strict=True)
+        todo = list(tasks)
+        while todo:
+            broken = yield from _pool(work, todo, max(1, min(jobs, len(todo))))
+            suspects, todo = broken[:jobs + 1], broken[jobs + 1:]  # those a worker held or had queued
+            for task in suspects:
+                alone = yield from _pool(work, [task], 1)
+                if alone:
+                    yield task, ReadError("crashed")
     return run
+
+
+_worker_work: list[Work] = []  # in a pool's worker process only: the work its initializer installed, once
+
+
+def _install(work: Work) -> None:
+    _worker_work[:] = [work]
+
+
+def _installed(task: Task) -> FileResult:
+    return _worker_work[0](task)
+
+
+def _pool(work: Work, tasks: list[Task], workers: int) -> Generator[tuple[Task, FileResult | ReadError], None,
+                                                                      list[Task]]:
+    """Audit tasks in a pool of worker processes, each given the work once (the pack is not sent per file);
+    yields results in order and returns the tasks left unfinished when a worker died."""
+    with ProcessPoolExecutor(max_workers=workers, initializer=_install, initargs=(work,)) as pool:
+        futures = [pool.submit(_installed, task) for task in tasks]
+        broken: list[Task] = []
+        for task, future in zip(tasks, futures, strict=True):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                broken.append(task)
+                continue
+            yield task, result  # finished before its pool broke, or after
+    return broken
 
 
 def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date, year: int | None = None,
           progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
           agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1,
-          collect: Collect | None = None, runner: Runner | None = None) -> Report:
+          collect: Collect | None = None, runner: Runner | None = None, limits: Limits = DEFAULT_LIMITS) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
     The calendar defaults to the library's, with the pack's calendar file (if it names one) added. `agency` is
@@ -255,13 +297,13 @@ def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date, year:
     `runner` elsewhere (a cluster: `tongzhou_check.cluster`), each with the same result as a serial run. A file
     its runner could not audit (its worker died) is reported as unreadable (TZ001). `collect` counts what a caller
     needs in each workbook (the annual appendix's facts); it must be a module-level function, to reach worker
-    processes. Reentrant: no state is kept between calls.
+    processes. `limits` bound what reading one file may cost. Reentrant: no state is kept between calls.
     """
     if calendar is None:
         calendar = load_calendar(pack.calendar_file())
     ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
     tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
-    work = functools.partial(_audit_task, pack, ctx, collect)
+    work = functools.partial(_audit_task, pack, ctx, collect, limits)
     done: dict[int, FileResult] = {}
     for task, result in (runner or processes(jobs))(work, tasks):
         if isinstance(result, ReadError):

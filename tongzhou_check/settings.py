@@ -16,6 +16,7 @@ from tongzhou_check.engine import today
 from tongzhou_check.inputs import NoInput, expand
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
+from tongzhou_check.reader import DEFAULT_LIMITS, Limits
 from tongzhou_check.sources import Source, is_url
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
@@ -47,6 +48,7 @@ class Settings:
     fail_on: str
     jobs: int
     scheduler: str | None  # a Dask scheduler's address or local:N: the audit runs there instead of --jobs
+    limits: Limits  # what reading one file may cost (--max-cells, --max-uncompressed)
     agency: str | None  # --agency (every file's), else the configuration's mapping per file
     baseline: Path | None
 
@@ -87,7 +89,8 @@ def read_calendar(path: Path | None, pack: Pack | None = None) -> Calendar:
 def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str | None = None,
             year: int | None = None, calendar: Path | None = None, lang: str | None = None,
             fail_on: str | None = None, jobs: int | None = None, agency: str | None = None,
-            baseline: Path | None = None, scheduler: str | None = None) -> Settings:
+            baseline: Path | None = None, scheduler: str | None = None, max_cells: int | None = None,
+            max_uncompressed_mib: int | None = None) -> Settings:
     """Options (None where not given) over the configuration over defaults."""
     cfg = read_config(config)
     pack = read_pack(rules or cfg.resolve("rules"))
@@ -106,6 +109,9 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
         fail_on=fail_on or cfg.get("fail_on", "error"),
         jobs=jobs or cfg.get("jobs") or available_cores(),
         scheduler=scheduler or cfg.get("scheduler") or None,
+        limits=Limits(max_cells=max_cells or cfg.get("max_cells") or DEFAULT_LIMITS.max_cells,
+                      max_uncompressed=(max_uncompressed_mib or cfg.get("max_uncompressed_mib") or 0) << 20
+                      or DEFAULT_LIMITS.max_uncompressed),
         agency=agency,
         baseline=baseline or cfg.resolve("baseline"),
     )

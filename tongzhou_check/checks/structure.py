@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from tongzhou_check.checks.base import Context, Hit, Workbook
 from tongzhou_check.packtypes import Rule
 from tongzhou_check.reader.sheet import SheetData
-from tongzhou_check.reader.workbook import REASONS
 
 
 def unreadable_file(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
     if book.error is not None:
-        zh, en = REASONS[book.error.reason]
+        zh, en = book.error.texts()
         yield Hit(fields={"reason": {"zh": zh, "en": en}})
 
 

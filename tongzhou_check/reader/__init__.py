@@ -10,6 +10,7 @@ from tongzhou_check.dutymap import AgencyMatch
 from tongzhou_check.model import SheetResult
 from tongzhou_check.packtypes import Pack
 from tongzhou_check.reader.layout import Recogniser
+from tongzhou_check.reader.limits import DEFAULT_LIMITS, Limits
 from tongzhou_check.reader.sheet import SheetData, build_sheet
 from tongzhou_check.reader.workbook import RawSheet, ReadError, read_workbook
 
@@ -27,11 +28,13 @@ class Workbook:
     agency: AgencyMatch | None = None  # whose workbook it is, once the engine has identified it
 
 
-def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None) -> Workbook:
-    """Read and recognise every sheet of a file; an unreadable file is a Workbook with its error."""
+def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Workbook:
+    """Read and recognise every sheet of a file; an unreadable file (or one past the limits) is a Workbook with its
+    error."""
     recogniser = recogniser or Recogniser(pack)
     try:
-        raws = read_workbook(path)
+        raws = read_workbook(path, limits)
     except ReadError as exc:
         return Workbook(path, exc)
     sheets: list[SheetData] = []
@@ -51,4 +54,4 @@ def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None) -> W
     return Workbook(path, None, tuple(sheets), tuple(unrecognised), len(raws), tuple(listing))
 
 
-__all__ = ["RawSheet", "ReadError", "Recogniser", "SheetData", "Workbook", "read_book"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "RawSheet", "ReadError", "Recogniser", "SheetData", "Workbook", "read_book"]

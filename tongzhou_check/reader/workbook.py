@@ -10,6 +10,8 @@ from typing import Any
 
 import python_calamine as calamine
 
+from tongzhou_check.reader.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_zip
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 
@@ -31,9 +33,14 @@ class RawSheet:
 class ReadError(Exception):
     """The file cannot be opened as a workbook; `reason` is a key of REASONS."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
-        self.reason, self.detail = reason, detail
+    def __init__(self, reason: str, detail: str = "", params: dict[str, object] | None = None) -> None:
+        self.reason, self.detail, self.params = reason, detail, params or {}
         super().__init__(f"{reason}: {detail}" if detail else reason)
+
+    def texts(self) -> tuple[str, str]:
+        """Why, in Chinese and in English."""
+        zh, en = REASONS[self.reason]
+        return zh.format(**self.params), en.format(**self.params)
 
 
 REASONS = {
@@ -48,10 +55,29 @@ REASONS = {
     "crashed": ("检查此文件的进程异常终止(文件可能过大或结构异常)",
                 "the process auditing this file died (the file may be too large or malformed)"),
     "internal": ("检查此文件时发生内部错误", "an internal error stopped the audit of this file"),
+    # past a reading limit (limits.py): the file claims more than a workbook of disclosure records can hold
+    "too_large": ("解压后共 {size},超过上限 {limit}(--max-uncompressed)", "it inflates to {size}, past the limit of "
+                  "{limit} (--max-uncompressed)"),
+    "zip_bomb": ("压缩包中的 {part} 由 {packed} 解压为 {size},压缩比异常(疑似压缩炸弹)",
+                 "{part} inflates from {packed} to {size}: a zip bomb"),
+    "too_many_cells": ("工作表范围 {range} 含 {cells} 个单元格,超过上限 {limit}(--max-cells)",
+                       "a sheet's range {range} holds {cells} cells, past the limit of {limit} (--max-cells)"),
+    "string_count": ("共享字符串表声明 {count} 个字符串,与其大小 {size} 不符", "the shared-string table claims "
+                     "{count} strings in {size}"),
 }
 
 
-def read_workbook(path: Path) -> list[RawSheet]:
+def _size(n: int) -> str:
+    return f"{n / (1 << 20):,.1f} MiB" if n >= 1 << 20 else f"{n:,} B"
+
+
+def _limit_error(exc: LimitExceeded) -> ReadError:
+    params = {k: _size(v) if k in ("size", "limit", "packed") and exc.reason != "too_many_cells" else
+              (f"{v:,}" if isinstance(v, int) else v) for k, v in exc.params.items()}
+    return ReadError(exc.reason, str(exc), params)
+
+
+def read_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawSheet]:
     """All sheets of a workbook, in workbook order. Raises ReadError; never modifies the file."""
     try:
         with path.open("rb") as fh:
@@ -62,6 +88,8 @@ def read_workbook(path: Path) -> list[RawSheet]:
         raise ReadError("empty")
     suffix = path.suffix.lower()
     if suffix == ".csv":
+        if path.stat().st_size > limits.max_uncompressed:
+            raise _limit_error(LimitExceeded("too_large", size=path.stat().st_size, limit=limits.max_uncompressed))
         return [_read_csv(path)]
     if suffix not in EXCEL_SUFFIXES:
         raise ReadError("unsupported", suffix)
@@ -69,13 +97,22 @@ def read_workbook(path: Path) -> list[RawSheet]:
         raise ReadError("encrypted")
     if suffix in (".xlsx", ".xlsm", ".xlsb", ".ods") and not head.startswith(_ZIP_MAGIC):
         raise ReadError("not_workbook")
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            check_zip(path, limits)
+        except LimitExceeded as exc:
+            raise _limit_error(exc) from None
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
         return [_read_sheet(book, i, meta) for i, meta in enumerate(book.sheets_metadata)]
     except calamine.PasswordError:
         raise ReadError("encrypted") from None
-    except (calamine.CalamineError, ValueError, TypeError, OSError) as exc:
+    except (calamine.CalamineError, ValueError, TypeError, OverflowError, OSError) as exc:
         raise ReadError("corrupt", str(exc)[:200]) from None
+    except BaseException as exc:  # a Rust panic in calamine (pyo3's PanicException derives from BaseException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ReadError("corrupt", f"calamine: {str(exc)[:200]}") from None
 
 
 def _is_encrypted_ole(path: Path) -> bool:
