@@ -26,7 +26,7 @@ from tongzhou_check import __version__
 from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.model import Severity
-from tongzhou_check.packtypes import WAIVER, AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
+from tongzhou_check.packtypes import INT_MAX, WAIVER, AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
 from tongzhou_check.schema import load_schema, schema_error
 from tongzhou_check.text import YamlLoader, norm_header, squash
 
@@ -76,6 +76,7 @@ def _column(key: str, raw: dict) -> Column:
         value_aliases=aliases,
         sample=raw.get("sample"),
         tree=tuple((g, tuple(leaves)) for g, leaves in raw.get("tree", {}).items()),
+        max=raw.get("max", INT_MAX),
     )
 
 

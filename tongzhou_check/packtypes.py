@@ -25,6 +25,9 @@ class PackError(Exception):
 WAIVER = "waiver"  # the key of the 豁免说明 column every kind has (kinds.yaml's reading.waiver)
 
 
+INT_MAX = 1_000_000_000  # no count in a disclosure workbook comes near it; every one fits pandas' int64 and dates
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -36,6 +39,7 @@ class Column:
     value_aliases: dict[str, str] = field(default_factory=dict)
     sample: Any = None
     tree: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a two-level enumeration: (group, leaves)
+    max: int = INT_MAX  # an int column: the largest number it can mean; beyond is unreadable (TZ006)
 
     @property
     def headers(self) -> tuple[str, ...]:

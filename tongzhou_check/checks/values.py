@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tongzhou_check.checks.base import Context, Hit
 from tongzhou_check.packtypes import Column, Rule
+from tongzhou_check.reader.parse import number
 from tongzhou_check.reader.sheet import SheetData
 
 TYPES = {"date": ("date",), "int": ("int",), "enum": ("enum", "multi_enum")}
@@ -32,11 +33,22 @@ def invalid_value(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
         column = sheet.kind.columns[key]
         if column.type not in types:
             continue
-        bad = sheet.parsed[key].invalid
+        parsed = sheet.parsed[key]
+        bad = parsed.invalid
         if key in sheet.continuation:  # a merged value is reported once, at its top-left cell
             bad = bad & ~sheet.continuation[key]
-        if bad.any():
-            yield Hit(rows=sheet.rows[bad.to_numpy()], column=key, fields={"allowed": allowed(column)})
+        if not bad.any():
+            continue
+        if column.type == "int":  # a whole number past what the column can mean says so
+            huge = bad.copy()
+            huge[bad] = parsed.raw[bad].map(lambda v: number(v) is not None).to_numpy(dtype=bool)
+            if huge.any():
+                yield Hit(rows=sheet.rows[huge.to_numpy()], column=key, fields={"max": column.max},
+                          reason="out_of_range")
+                bad = bad & ~huge
+            if not bad.any():
+                continue
+        yield Hit(rows=sheet.rows[bad.to_numpy()], column=key, fields={"allowed": allowed(column)})
 
 
 def allowed(column: Column) -> str | dict[str, str]:

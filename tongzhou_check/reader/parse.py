@@ -58,7 +58,7 @@ def display(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e19:  # past 19 digits: 1e+20, as Excel
         return str(int(value))
     return str(value).strip()
 
@@ -117,19 +117,28 @@ def _date(value: Any) -> Any:
     return INVALID
 
 
-def _int(value: Any) -> Any:
+def number(value: Any) -> int | None:
+    """A cell as a non-negative whole number, however large (`12`, `12.0`, `"12"`, `"１２"`); None if it is not one."""
     if isinstance(value, bool):
-        return INVALID
+        return None
     if isinstance(value, int):
-        return value if value >= 0 else INVALID
+        return value if value >= 0 else None
     if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else INVALID
+        return int(value) if value.is_integer() and value >= 0 else None
     if isinstance(value, str):
         text = squash(value)
         if text.endswith(".0"):
             text = text[:-2]
-        return int(text) if text.isascii() and text.isdigit() else INVALID
-    return INVALID
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 400 else None
+    return None
+
+
+def _int(bound: int) -> Callable[[Any], Any]:
+    """Whole numbers up to what the column can mean (a count, a number of days); anything else is unreadable."""
+    def parse(value: Any) -> Any:
+        n = number(value)
+        return n if n is not None and n <= bound else INVALID
+    return parse
 
 
 def _text(value: Any) -> Any:
@@ -227,7 +236,7 @@ def parse_column(raw: pd.Series, column: Column, reading: Reading) -> Parsed:
     if kind == "date":
         parser: Callable[[Any], Any] = _date
     elif kind == "int":
-        parser = _int
+        parser = _int(column.max)
     elif kind == "enum":
         parser = _enum(column)
     elif kind == "multi_enum":
