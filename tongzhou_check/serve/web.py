@@ -287,7 +287,7 @@ async def agency_page(request: Request, agency: str) -> Response:
     if name is None and not subs:
         raise HTTPException(404)
     done = [s for s in subs if s.status == DONE]
-    return page(request, "agency.html", who, name=name or agency, subs=list(reversed(subs)),
+    return page(request, "agency.html", who, agency_name=name or agency, subs=list(reversed(subs)),
                 trend=sparkline([s.errors or 0 for s in done], 480, 80), points=done)
 
 
