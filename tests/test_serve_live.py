@@ -5,8 +5,6 @@ audit failed with its reason and retriable."""
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -19,56 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 from helpers import ROOT
-from serve_helpers import SAMPLE, add_user, bearer
+from serve_helpers import SAMPLE, Server, add_user, bearer
 
 BENCH = ROOT / "bench"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`python -m tongzhou_check serve` in its own process group (its worker processes with it)."""
-
-    def __init__(self, data: Path, *options: str) -> None:
-        self.data, self.options = data, options
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Server:
-        log = (self.data / "server.log").open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tongzhou_check", "serve", "--data", str(self.data), "--port", str(self.port),
-             *self.options], stdout=log, stderr=log, start_new_session=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, (self.data / "server.log").read_text("utf-8", "replace")
-            try:
-                if httpx.get(self.url + "/", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
-
-    def kill(self) -> None:
-        """SIGKILL: the server and its workers, no chance to clean up."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ _ZH = {
     "not_found": "找不到该页面或报送。", "forbidden": "只有区政务公开办可以查看。", "error": "出错了",
     "back": "返回", "sha256": "SHA-256", "size": "大小", "lang": "English", "lang_code": "en",
     "signed_in": "已登录:{name}", "count_files": "共 {n} 次报送", "agency_page": "{name} 的报送",
-    "no_agency": "(未识别单位)", "home": "首页", "findings": "问题",
+    "no_agency": "(未识别单位)", "home": "首页", "findings": "问题", "year_label": "年度",
+    "as_of_label": "基准日", "tally": "{submitted}/{total} 个单位已报送,{passed} 个通过。",
 }
 _EN = {
     "title": "Tongzhou disclosure submission desk", "office": "District disclosure office", "sign_in": "Sign in",
@@ -58,6 +59,7 @@ _EN = {
     "not_found": "No such page or submission.", "forbidden": "Only the district office may see this.",
     "error": "Error", "back": "Back", "sha256": "SHA-256", "size": "Size", "lang": "中文", "lang_code": "zh",
     "signed_in": "Signed in: {name}", "count_files": "{n} submissions", "agency_page": "Submissions of {name}",
-    "no_agency": "(agency not identified)", "home": "Home", "findings": "Findings",
+    "no_agency": "(agency not identified)", "home": "Home", "findings": "Findings", "year_label": "Year",
+    "as_of_label": "as of", "tally": "{submitted} of {total} agencies submitted, {passed} passed.",
 }
 TEXT = {"zh": {**LABELS["zh"], **_ZH}, "en": {**LABELS["en"], **_EN}}

@@ -258,6 +258,9 @@ async def office(request: Request) -> Response:
         known = years(db)
         year = _year(request, known)
         rows = dashboard(db, tz.agencies(), year)
+    rows.sort(key=lambda r: r.latest is None)  # who submitted first, then the duty map's order
+    tally = {"total": len(rows), "submitted": sum(1 for r in rows if r.latest),
+             "passed": sum(1 for r in rows if r.latest and r.latest.passed)}
     shown = request.query_params.get("status", "")
     query = request.query_params.get("q", "").strip()
     if shown == "passed":
@@ -271,7 +274,7 @@ async def office(request: Request) -> Response:
     if query:
         rows = [r for r in rows if query in r.name or query == r.id]
     return page(request, "office.html", who, rows=rows, year=year, years=sorted({*known, year}, reverse=True),
-                shown=shown, query=query, spark=sparkline)
+                shown=shown, query=query, spark=sparkline, tally=tally)
 
 
 @router.get("/office/agencies/{agency}")
