@@ -149,3 +149,20 @@ def test_killed_mid_upload_nothing_is_recorded_and_the_database_is_intact(tmp_pa
         assert again.status_code == 202 and wait(running.url, token, again.json()["id"])["status"] == "done"
     finally:
         running.stop()
+
+
+def test_an_audit_past_its_time_limit_fails_and_its_worker_is_stopped(tmp_path: Path, big_workbook: Path) -> None:
+    token = add_user(tmp_path, "民政局填报员", "--agency", "区民政局")
+    running = Server(tmp_path, "--workers", "1", "--audit-timeout", "2").start()
+    try:
+        sid = post(running.url, token, big_workbook).json()["id"]
+        body = wait(running.url, token, sid, 60)
+        assert body["status"] == "failed" and "检查超时" in body["reason"] and "2 s" in body["reason"]
+        assert httpx.get(running.url + "/").status_code == 200  # the desk goes on
+        time.sleep(1)
+        children = subprocess.run(["ps", "-o", "stat=,args=", "--ppid", str(running.process.pid)],
+                                  capture_output=True, text=True).stdout.splitlines()
+        workers = [line for line in children if "spawn_main" in line and not line.startswith("Z")]
+        assert workers == []  # the stuck worker was killed; the next audit starts a new one
+    finally:
+        running.stop()

@@ -216,6 +216,10 @@ class Pool:
         except BrokenProcessPool:
             self._reset(executor)
             raise AuditFailed("检查进程意外退出 / the audit worker died") from None
+        except asyncio.CancelledError:
+            if executor is self._executor:  # the server is stopping: the next start fails it (retriable)
+                raise
+            raise AuditFailed("检查进程已重启 / the audit workers were restarted") from None
 
     async def appendix(self, files: tuple[tuple[str, str, str | None], ...], year: int, suffix: str, lang: str
                        ) -> bytes:
