@@ -26,6 +26,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _missing(exc: ImportError) -> str:
+    return (f"报送台需要 serve 附加依赖 / the desk needs the serve extra: pip install 'tzcheck[serve]' "
+            f"({exc.name} is missing)")
+
+
 def parse_size(text: str) -> int:
     """50, 50M, 50MB, 512K, 1G, 1000B → bytes (a bare number is megabytes)."""
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?)(I?B)?\s*", text.upper())
@@ -69,8 +74,7 @@ def serve(
 
         from tongzhou_check.serve.app import create_app
     except ImportError as exc:
-        raise _fail(f"报送台需要 serve 附加依赖 / the desk needs the serve extra: pip install 'tzcheck[serve]' "
-                    f"({exc.name} is missing)") from None
+        raise _fail(_missing(exc)) from None
     settings = _settings(data, db, host=host, port=port, max_upload=parse_size(max_upload), workers=workers,
                          rules=rules, config=config, lang=lang, secure_cookies=secure_cookies,
                          audit_timeout=audit_timeout)
@@ -102,8 +106,11 @@ def users_add(
         raise _fail("用户名不能为空,最长 100 字 / the user name must be 1–100 characters")
     if agency is None and not admin:
         raise _fail("请给出 --agency 单位,或 --admin(区政务公开办)/ give --agency, or --admin for the office")
-    from tongzhou_check.serve.auth import AccountError, add_user
-    from tongzhou_check.serve.db import open_db
+    try:
+        from tongzhou_check.serve.auth import AccountError, add_user
+        from tongzhou_check.serve.db import open_db
+    except ImportError as exc:
+        raise _fail(_missing(exc)) from None
     from tongzhou_check.settings import UsageError, read_pack
 
     agency_id = agency_name = None
