@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from tongzhou_check.masking import mask
@@ -99,8 +99,7 @@ def dashboard(db: DbSession, agencies: dict[str, str], year: int) -> list[Agency
 
 
 def years(db: DbSession) -> list[int]:
-    return [y for (y,) in db.execute(select(Submission.year).group_by(Submission.year).order_by(
-        func.max(Submission.year).desc()))]
+    return list(db.scalars(select(Submission.year).distinct().order_by(Submission.year.desc())))
 
 
 def sparkline(values: list[int], width: int = 120, height: int = 24) -> str:

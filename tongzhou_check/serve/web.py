@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from tongzhou_check.serve import auth
 from tongzhou_check.serve.access import Caller, caller, check_csrf, office_only
@@ -162,9 +163,8 @@ async def submission_page(request: Request, submission_id: int) -> Response:
         if before is not None:
             old = json.loads(report_of(tz.store, before, lang_of(request)) or b"{}")
             context.update(before=before, changes=changes(found, old, details_of(tz.store, before)))
-    with tz.sessions() as db:
-        context["history"] = [s for s in tz.desk.history(who.user, 50)
-                              if s.agency == submission.agency and s.agency is not None]
+    context["history"] = [s for s in tz.desk.history(who.user, 50)
+                          if s.agency == submission.agency and s.agency is not None]
     return page(request, "submission.html", who, **context)
 
 
@@ -284,8 +284,6 @@ async def agency_page(request: Request, agency: str) -> Response:
     tz = services(request)
     name = tz.agencies().get(agency)
     with tz.sessions() as db:
-        from sqlalchemy import select
-
         subs = list(db.scalars(select(Submission).where(Submission.agency == agency).order_by(Submission.id)))
     if name is None and not subs:
         raise HTTPException(404)
