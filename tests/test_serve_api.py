@@ -357,3 +357,15 @@ def test_the_office_dashboard_and_the_annual_appendix(desk: SimpleNamespace, sam
     assert client.get("/office/appendix.md?year=2011").status_code == 404
     template = client.get("/template.xlsx")
     assert template.status_code == 200 and template.content.startswith(b"PK")
+
+
+def test_upload_cap_sizes_and_bad_options_are_usage_errors(tmp_path: Path) -> None:
+    from helpers import cli
+
+    from tongzhou_check.serve.cli import parse_size
+
+    assert [parse_size(t) for t in ("50M", "50MB", "512K", "1G", "50", "1000B")] == [
+        50 << 20, 50 << 20, 512 << 10, 1 << 30, 50 << 20, 1000]
+    for args in (["--max-upload", "lots"], ["--lang", "fr"], ["--db", "bogus://x"]):
+        code, out, err = cli("serve", "--data", str(tmp_path), *args)
+        assert code == 2 and "Traceback" not in out + err, args

@@ -133,12 +133,14 @@ def users_add(
         raise _fail("密码至少 8 个字符 / the password needs at least 8 characters")
     settings = _settings(data, db)
     settings.data.mkdir(parents=True, exist_ok=True)
-    sessions = open_db(settings.url)
     try:
+        sessions = open_db(settings.url)
         with sessions.begin() as session:
             _, token = add_user(session, name, password, agency_id, admin)
     except AccountError as exc:
         raise _fail(str(exc)) from None
+    except Exception as exc:  # a database that cannot be reached or opened
+        raise _fail(f"无法打开数据库 / cannot open the database {settings.url}: {type(exc).__name__}: {exc}") from None
     role = "区政务公开办 / office" if admin else f"{agency_name} ({agency_id})"
     typer.echo(f"已创建账号 / account created: {name} — {role}")
     if generated:
