@@ -28,6 +28,7 @@ from tongzhou_check.formats import FORMATS, STREAMS, SUFFIXES
 from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
+from tongzhou_check.serve.cli import serve_app  # typer only: the web stack loads when `tzcheck serve` runs
 from tongzhou_check.settings import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -66,6 +67,7 @@ rules_app = typer.Typer(help="规则包中的规则 / the rules of a pack", invo
 app.add_typer(rules_app, name="rules")
 baseline_app = typer.Typer(help="基线:已知问题不再阻断 / baselines of accepted findings", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
+app.add_typer(serve_app, name="serve")
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
