@@ -162,3 +162,129 @@ def test_a_file_that_aborts_the_reader_kills_only_its_worker(tmp_path: Path, job
     assert "进程异常终止" in messages_of(report, liar)[0]
     _, alone = audit_json(*SAMPLES, options=("--jobs", "1"))
     assert [f for f in report["findings"] if f["file"] != str(liar)] == alone["findings"]
+
+
+# 2. Numbers and dates out of range ---------------------------------------------------------------------------
+
+APPLICATION = ["申请编号", "申请人类型", "收到日期", "答复日期", "不计算期限工作日", "办理结果"]
+
+
+@pytest.mark.parametrize("days", [1e308, 1e20, "99999999999999999999999", 3651])
+def test_a_day_count_past_what_it_can_mean_is_tz006(tmp_path: Path, days: object) -> None:
+    path = tmp_path / "区民政局-2018.xlsx"
+    from helpers import write_xlsx
+
+    write_xlsx(path, {"依申请公开": [APPLICATION, ["2018-001", "自然人", "2018-09-03", "2018-09-20", days, "予以公开"],
+                                   ["2018-002", "自然人", "2018-09-03", "2018-09-20", 3, "予以公开"]]})
+    result, report = audit_json(path)
+    assert result.code == 1
+    assert_clean(result)
+    found = [f for f in report["findings"] if f["rule"] == "TZ006"]
+    assert [(f["sheet"], f["cell"]) for f in found] == [("依申请公开", "E2")]
+    assert "应为 0 至 3650 的整数" in found[0]["message"]
+    appendix = run("report", str(path), "--year", "2018")
+    assert appendix.code == 0
+    assert_clean(appendix)
+
+
+@pytest.mark.parametrize("args", [("--days", "999999999"), ("--add", "999999999"), ("--days", "-999999999")])
+def test_workdays_refuses_a_count_past_the_calendar(args: tuple[str, str]) -> None:
+    result = run("workdays", "2018-09-28", *args)
+    assert result.code == 2
+    assert_clean(result)
+
+
+# 3. Loaders that caught too little ---------------------------------------------------------------------------
+
+def _pack_with(tmp_path: Path, name: str, content: bytes) -> Path:
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "tongzhou-2018", pack)
+    (pack / name).write_bytes(content)
+    return pack
+
+
+def _alias_bomb() -> bytes:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return ("\n".join(lines) + "\n").encode()
+
+
+LOADER_CASES = {
+    "pack binary": ("--rules", "pack.yaml", b"\xff\xfe\x00binary\x80", "not UTF-8"),
+    "pack deep": ("--rules", "pack.yaml", b"a: " + b"[" * 100_000 + b"]" * 100_000, "nesting depth"),
+    "pack alias bomb": ("--rules", "pack.yaml", _alias_bomb(), "alias bomb"),
+    "rule alias bomb": ("--rules", "rules/TZ001.yaml", _alias_bomb(), "alias bomb"),
+    "config binary": ("--config", "tzcheck.toml", b"\xff\xfe\x00\x80", "not UTF-8"),
+    "config deep": ("--config", "tzcheck.toml", b"a = " + b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "config empty pattern": ("--config", "tzcheck.toml", '[agencies]\n"" = "区教委"\n'.encode(), "agencies"),
+    "calendar binary": ("--calendar", "cal.yaml", b"\xff\xfe\x00\x80", "not UTF-8"),
+    "calendar year": ("--calendar", "cal.yaml", b"years:\n  99999:\n    holidays: []\n", "1900"),
+    "calendar bomb": ("--calendar", "cal.yaml", _alias_bomb(), "alias bomb"),
+    "baseline binary": ("--baseline", "base.json", b"\xff\xfe\x00\x80", "not UTF-8"),
+    "baseline deep": ("--baseline", "base.json", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LOADER_CASES))
+def test_a_broken_settings_file_is_exit_2_naming_it(tmp_path: Path, case: str) -> None:
+    option, name, content, said = LOADER_CASES[case]
+    if option == "--rules":
+        target, value = tmp_path / "pack" / name, _pack_with(tmp_path, name, content)
+    else:
+        target = value = tmp_path / name
+        target.write_bytes(content)
+    result = run("audit", "sample_lists/区教委-2018.xlsx", "--as-of", AS_OF, option, str(value), timeout=60)
+    assert result.code == 2
+    assert_clean(result, str(target), said)
+    assert result.seconds < 30 and result.peak_mb < PEAK_MB
+
+
+@pytest.mark.parametrize("option", ["--calendar", "--config", "--baseline"])
+def test_a_settings_path_that_is_not_a_file_is_exit_2(option: str, tmp_path: Path) -> None:
+    for target in ("/dev/zero", str(tmp_path)):
+        result = run("audit", "sample_lists/区教委-2018.xlsx", "--as-of", AS_OF, option, target, timeout=30)
+        assert result.code == 2
+        assert_clean(result, target)
+
+
+# 7. Paths out of a pack --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("field", "value"), [("kinds", "/etc/passwd"), ("rules", "../../../../etc"),
+                                              ("duties", "../duties.yaml"), ("calendar", "/etc/hostname")])
+def test_a_pack_names_files_inside_its_folder_only(tmp_path: Path, field: str, value: str) -> None:
+    pack = _pack_with(tmp_path, "README-unused.txt", b"")
+    manifest = pack / "pack.yaml"
+    lines = manifest.read_text("utf-8").splitlines()
+    lines = [line for line in lines if not line.startswith(f"{field}:")] + [f"{field}: {value}"]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("audit", "sample_lists/区教委-2018.xlsx", "--as-of", AS_OF, "--rules", str(pack), timeout=30)
+    assert result.code == 2
+    assert_clean(result, f"$.{field}", "inside the pack's folder")
+    assert "root:" not in result.out + result.err
+
+
+def test_a_schema_error_quotes_a_short_masked_excerpt(tmp_path: Path) -> None:
+    pack = _pack_with(tmp_path, "kinds.yaml", ("身份证号110101199003074477 " + "很长的内容" * 200).encode())
+    result = run("audit", "sample_lists/区教委-2018.xlsx", "--as-of", AS_OF, "--rules", str(pack), timeout=30)
+    assert result.code == 2
+    assert_clean(result, "kinds.yaml")
+    assert "110101199003074477" not in result.err and len(result.err) < 600
+
+
+# 8. Merges beyond the data -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("merges", [["A20:F20"], ["H1:J30"], ["A3:F3", "A40:F41", "Z1:AB2"]])
+def test_merged_ranges_past_the_cells_are_cut_to_them(tmp_path: Path, merges: list[str]) -> None:
+    from helpers import write_xlsx
+
+    path = write_xlsx(tmp_path / "区民政局-2018.xlsx", {"意见征集": [
+        ["序号", "征集事项", "起始日期", "截止日期", "收到意见数", "采纳意见数"],
+        [1, "关于某事项的意见征集", "2018-03-01", "2018-03-10", 3, 1]]}, merges={"意见征集": merges})
+    result, report = audit_json(path)
+    assert result.code in (0, 1)
+    assert_clean(result)
+    assert report["files"][0]["status"] == "ok"
+    assert report["summary"]["rows"] >= 1

@@ -12,6 +12,7 @@ from pathlib import Path, PurePath
 from tongzhou_check.masking import mask
 from tongzhou_check.model import BASELINED, Finding, FindingTable, Report
 from tongzhou_check.privacy import CANDIDATE
+from tongzhou_check.text import TextFileError, read_text_file
 
 BASELINE_VERSION = 1
 
@@ -72,13 +73,15 @@ class BaselineError(Exception):
 
 def read_baseline(path: Path) -> list[dict]:
     try:
-        doc = json.loads(path.read_text("utf-8"))
+        doc = json.loads(read_text_file(path, limit=256 << 20))
         entries = doc["findings"]
         if not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries):
             raise ValueError("every entry needs a fingerprint")
         return entries
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (TextFileError, ValueError, KeyError, TypeError) as exc:
         raise BaselineError(f"{path}: not a tzcheck baseline ({exc})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a tzcheck baseline (nested too deeply)") from None
 
 
 def apply_baseline(findings: FindingTable, entries: list[dict]) -> tuple[FindingTable, list[dict]]:

@@ -18,6 +18,7 @@ from tongzhou_check.model import Severity
 from tongzhou_check.pack import check_params
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.schema import load_schema, schema_error
+from tongzhou_check.text import TextFileError, read_text_file
 
 CONFIG_FILE = "tzcheck.toml"
 
@@ -68,9 +69,13 @@ def find_config(start: Path | None = None) -> Config:
 
 def _toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return tomllib.loads(read_text_file(path))
+    except TextFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
 
 
 def load_config(path: Path) -> Config:

@@ -25,10 +25,11 @@ import yaml
 from tongzhou_check import __version__
 from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
+from tongzhou_check.masking import mask
 from tongzhou_check.model import Severity
 from tongzhou_check.packtypes import INT_MAX, WAIVER, AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
 from tongzhou_check.schema import load_schema, schema_error
-from tongzhou_check.text import YamlLoader, norm_header, squash
+from tongzhou_check.text import TextFileError, load_yaml, norm_header, read_text_file, squash
 
 BUILTIN_PACK = "tongzhou-2018"
 INDEXED = ("headers", "values")  # message fields indexed by a column key: {headers[received]}
@@ -44,10 +45,12 @@ def builtin_pack_dir() -> Path:
 
 
 def _read_yaml(path: Path) -> Any:
+    if not path.exists():
+        raise PackError(path, "$", "file not found")
     try:
-        return yaml.load(path.read_text("utf-8"), Loader=YamlLoader)
-    except FileNotFoundError:
-        raise PackError(path, "$", "file not found") from None
+        return load_yaml(read_text_file(path))
+    except TextFileError as exc:
+        raise PackError(path, "$", str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "$"
@@ -56,8 +59,22 @@ def _read_yaml(path: Path) -> Any:
 
 def _validate(doc: Any, schema: dict, path: Path) -> None:
     error = schema_error(doc, schema)
-    if error is not None:
-        raise PackError(path, error.json_path, error.message)
+    if error is not None:  # the message quotes the value: a short, masked excerpt of it
+        raise PackError(path, error.json_path, _excerpt(error.message))
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    return mask(text if len(text) <= limit else text[:limit] + "…") or ""
+
+
+def _inside(root: Path, name: Any, manifest: Path, field: str) -> Path:
+    """A file the manifest names, which must lie inside the pack's folder (no `/etc/passwd`, no `../..`)."""
+    if not isinstance(name, str):
+        raise TypeError(field)
+    path = root / name
+    if not path.resolve().is_relative_to(root.resolve()):
+        raise PackError(manifest, f"$.{field}", "应为规则包目录内的文件 / must name a file inside the pack's folder")
+    return path
 
 
 def _column(key: str, raw: dict) -> Column:
@@ -341,8 +358,11 @@ def _keep(key: str, pack: Pack) -> None:
 
 
 def _files(root: Path, doc: dict, manifest: Path) -> list[Path]:
-    files = [manifest, root / doc["kinds"], *sorted((root / doc["rules"]).glob("*.yaml"))]
-    return files + ([root / doc["duties"]] if doc.get("duties") else [])
+    rules = _inside(root, doc["rules"], manifest, "rules")
+    files = [manifest, _inside(root, doc["kinds"], manifest, "kinds"), *sorted(rules.glob("*.yaml"))]
+    if doc.get("calendar"):
+        _inside(root, doc["calendar"], manifest, "calendar")
+    return files + ([_inside(root, doc["duties"], manifest, "duties")] if doc.get("duties") else [])
 
 
 def load_pack(location: Path | str | None = None) -> Pack:
@@ -361,6 +381,7 @@ def load_pack(location: Path | str | None = None) -> Pack:
         files = None
     if files is None:
         _validate(doc, load_schema("pack.schema.json"), manifest)
+        files = _files(root, doc, manifest)
     digest = hashlib.sha256()
     for path in files or []:
         if path.is_file():

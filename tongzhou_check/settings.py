@@ -18,9 +18,7 @@ from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.reader import DEFAULT_LIMITS, Limits
 from tongzhou_check.sources import Source, is_url
-from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
-
-FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and years the options accept (pandas' datetimes end in 2262)
+from tongzhou_check.workdays import FIRST_YEAR, LAST_YEAR, Calendar, CalendarError, load_calendar
 
 
 def available_cores() -> int:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
+from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -59,3 +62,63 @@ YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+MAX_TEXT_FILE = 16 << 20  # a rule pack's, configuration's, calendar's or baseline's file: far below this
+MAX_YAML_NODES = 1_000_000  # nodes a YAML document may expand to through its aliases (the whole pack: ~30,000)
+
+
+class TextFileError(Exception):
+    """A settings file that cannot be read as text; the message says why, without the file's contents."""
+
+
+def read_text_file(path: Path, limit: int = MAX_TEXT_FILE) -> str:
+    """A regular file of at most `limit` bytes, as UTF-8 (a byte-order mark is dropped)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise TextFileError("不是普通文件 / not a regular file")
+        if info.st_size > limit:
+            raise TextFileError(f"文件过大 / too large: {info.st_size:,} bytes (at most {limit:,})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TextFileError(exc.strerror or type(exc).__name__) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TextFileError(f"不是 UTF-8 文本 / not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+                            ) from None
+
+
+def _expanded(node: yaml.Node, budget: list[int], seen: dict[int, int]) -> int:
+    """How many nodes a node stands for once its aliases are followed (memoised: a shared node counted once per
+    use, computed once); stops as soon as the budget is spent."""
+    if id(node) in seen:
+        size = seen[id(node)]
+    else:
+        size = 1
+        if isinstance(node, yaml.SequenceNode):
+            size += sum(_expanded(child, budget, seen) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size += sum(_expanded(k, budget, seen) + _expanded(v, budget, seen) for k, v in node.value)
+        seen[id(node)] = size
+    budget[0] -= size
+    if budget[0] < 0:
+        raise yaml.YAMLError(f"aliases expand to more than {MAX_YAML_NODES:,} nodes (an alias bomb?)")
+    return size
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML (YamlLoader), refusing a document whose aliases expand past MAX_YAML_NODES; too deep a nesting is
+    a YAMLError too."""
+    loader = YamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded(node, [MAX_YAML_NODES], {})
+        return loader.construct_document(node)
+    except RecursionError:
+        raise yaml.YAMLError("nested too deeply") from None
+    finally:
+        loader.dispose()

@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from tongzhou_check.text import YamlLoader
+from tongzhou_check.text import TextFileError, load_yaml, read_text_file
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # years a calendar, option or date may name (pandas' dates end in 2262)
 
 ONE_DAY = np.timedelta64(1, "D")
 HOLIDAY_NAMES = {  # chinesecalendar's names → the State Council notice's
@@ -189,16 +191,17 @@ def _dates(items: Iterable[Any], path: Path, where: str) -> dict[dt.date, str]:
 def _user_years(path: Path) -> tuple[dict[int, tuple[dict, dict]], str]:
     """A user calendar file: `years: {2027: {holidays: [...], workdays: [...]}}`."""
     try:
-        doc = yaml.load(path.read_text("utf-8"), Loader=YamlLoader) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        doc = load_yaml(read_text_file(path)) or {}
+    except (TextFileError, yaml.YAMLError) as exc:
         raise CalendarError(f"{path}: cannot read calendar file: {exc}") from None
     years = doc.get("years") if isinstance(doc, dict) else None
     if not isinstance(years, dict):
         raise CalendarError(f"{path}: $.years: expected a mapping of year to holidays and workdays")
     out = {}
     for year, spec in years.items():
-        if not isinstance(year, int) or not isinstance(spec, dict):
-            raise CalendarError(f"{path}: $.years.{year}: expected `YEAR: {{holidays: [...], workdays: [...]}}`")
+        if not isinstance(year, int) or not isinstance(spec, dict) or not FIRST_YEAR <= year <= LAST_YEAR:
+            raise CalendarError(f"{path}: $.years.{str(year)[:12]}: expected `YEAR: {{holidays: [...], "
+                                f"workdays: [...]}}` with a year in {FIRST_YEAR}–{LAST_YEAR}")
         holidays = _dates(spec.get("holidays"), path, f"$.years.{year}.holidays")
         makeup = _dates(spec.get("workdays"), path, f"$.years.{year}.workdays")
         for day in [*holidays, *makeup]:

@@ -125,9 +125,17 @@ def _is_encrypted_ole(path: Path) -> bool:
 def _read_sheet(book: calamine.CalamineWorkbook, index: int, meta: Any) -> RawSheet:
     sheet = book.get_sheet_by_index(index)
     rows = _cells(sheet) if sheet.height else []
-    merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+    merges = _within(rows, [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])])
     hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
     return RawSheet(name=meta.name, index=index, rows=rows, merges=merges, hidden=hidden)
+
+
+def _within(rows: list[list[Any]], merges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Merged ranges cut to the cells the sheet holds: a blank merged signature row below the last value (or a
+    range past the last column) has no cells to fill, and one starting past them is dropped."""
+    height, width = len(rows), max((len(r) for r in rows), default=0)
+    return [(r0, c0, min(r1, height - 1), min(c1, width - 1)) for r0, c0, r1, c1 in merges
+            if r0 < height and c0 < width and r0 <= r1 and c0 <= c1]
 
 
 SHARED_TEXT = 16  # text cells this short (units, channels, categories: they repeat) are kept once per sheet
