@@ -4,7 +4,6 @@ command module, picks a format and sets the exit code. What only one command nee
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import gc
 import sys
 from collections.abc import Iterator
@@ -21,10 +20,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from tongzhou_check import __version__
+from tongzhou_check.audityear import Pin
 from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
-from tongzhou_check.engine import Collect, today
+from tongzhou_check.engine import Collect
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.formats import FORMATS, STREAMS, SUFFIXES
+from tongzhou_check.formats import FORMATS, HUMAN, STREAMS, SUFFIXES
+from tongzhou_check.formats.summary import period_lines
 from tongzhou_check.formats.table import render as render_table
 from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
@@ -33,6 +34,8 @@ from tongzhou_check.settings import (
     LAST_YEAR,
     Settings,
     UsageError,
+    appendix_pin,
+    appendix_year,
     available_cores,
     inputs,
     parse_date,
@@ -136,10 +139,12 @@ PathsArg = Annotated[list[str], typer.Argument(help="工作簿、目录或通配
 
 
 def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] = (),
-         suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None) -> Report:
+         suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None, pin: Pin | None = None
+         ) -> Report:
     """The audit of the inputs with the settings, on a cluster if one is named, a progress bar for big runs."""
     given = inputs(paths, settings, outputs, suffixes)
-    options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect}
+    options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect,
+               "pin": pin or settings.pin}
     big = len(given.files) > 1 or any(
         p.stat().st_size > BIG_FILE for p, _ in given.files if isinstance(p, Path) and p.exists())
     try:
@@ -152,13 +157,12 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
                 except ClusterError as exc:
                     raise UsageError(str(exc)) from None
             if not (big and err.is_terminal):
-                return run_audit(given.files, settings.pack, settings.as_of, settings.year, **options)
+                return run_audit(given.files, settings.pack, **options)
             from rich.progress import Progress
 
             progress = stack.enter_context(Progress(console=err, transient=True))
             task = progress.add_task("检查中 / auditing", total=len(given.files))
-            return run_audit(given.files, settings.pack, settings.as_of, settings.year,
-                             progress=lambda shown: progress.advance(task), **options)
+            return run_audit(given.files, settings.pack, progress=lambda shown: progress.advance(task), **options)
     except UsageError:
         raise
     except Exception as exc:
@@ -183,7 +187,10 @@ def audit(
     paths: PathsArg,
     rules: RulesOpt = None,
     as_of: AsOfOpt = None,
-    format: Annotated[Format, typer.Option("--format", help="标准输出的格式 / what goes to stdout")] = "table",
+    format: Annotated[
+        Format | None,
+        typer.Option("--format", help="标准输出的格式(默认:终端上 table,否则 concise)/ what goes to stdout"),
+    ] = None,
     output: Annotated[
         list[Path] | None, typer.Option("--output", "-o", help="另存报告文件,格式按后缀 / also write a report file")
     ] = None,
@@ -203,6 +210,9 @@ def audit(
     show_all: Annotated[
         bool, typer.Option("--show-all", help="表格列出全部问题(默认每表最多50个)/ the table lists every finding")
     ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="最后按规则统计问题数 / end with the count of findings per rule")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """检查工作簿 / audit workbooks."""
@@ -219,11 +229,16 @@ def audit(
             report = with_baseline(report, settings.baseline)
         except BaselineError as exc:
             raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
-    report = dataclasses.replace(report, fail_on=settings.fail_on, table_limit=None if show_all else TABLE_LIMIT)
-    if format.value == "table":
+    report = dataclasses.replace(report, fail_on=settings.fail_on, table_limit=None if show_all else TABLE_LIMIT,
+                                 statistics=statistics)
+    name = format.value if format is not None else "table" if out.is_terminal else "concise"
+    if name == "table":
         render_table(report, settings.lang, out)
     else:
-        _write_stdout(report, format.value, settings.lang)
+        _write_stdout(report, name, settings.lang)
+        if name not in HUMAN:  # the year and as-of used, for formats a CI log shows as they are (github)
+            for line in period_lines(report, settings.lang):
+                err.print(f"tzcheck: {line}", markup=False, soft_wrap=True)
     for target in output or []:
         with _writing(target):
             if target not in copies:
@@ -279,17 +294,15 @@ def report(
     """年度报告附件:合规概况、规则执行、依申请公开(表三)、重点领域、职责落实 / the annual-report appendix."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
                        lang=lang and lang.value, jobs=jobs, agency=agency, scheduler=scheduler)
-    pinned = as_of or settings.config.get("as_of")
-    year = year or (settings.as_of.year if pinned else today().year - 1)
-    day = settings.as_of if pinned else dt.date(year, 12, 31)
-    settings = dataclasses.replace(settings, as_of=day, year=year)
     from tongzhou_check.appendix.facts import collect as collect_facts  # only this command counts the appendix
     from tongzhou_check.appendix.tables import build as build_appendix
     from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
     from tongzhou_check.grids import write as write_appendix
     from tongzhou_check.grids.markdown import render as render_markdown
 
-    audited = _run(paths, settings, debug, output or [], suffixes=APPENDIX_SUFFIXES, collect=collect_facts)
+    audited = _run(paths, settings, debug, output or [], suffixes=APPENDIX_SUFFIXES, collect=collect_facts,
+                   pin=appendix_pin(settings))
+    year = appendix_year(audited)
     appendix = build_appendix(audited, settings.pack, year, table_format.value, settings.lang)
     if not output:
         sys.stdout.write(render_markdown(appendix))

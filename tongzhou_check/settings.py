@@ -6,14 +6,17 @@ precedence is written once. A problem is a UsageError (exit 2) with a message in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from tongzhou_check.audityear import Pin
 from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
 from tongzhou_check.engine import today
 from tongzhou_check.inputs import NoInput, expand
+from tongzhou_check.model import Report
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.sources import Source, is_url
@@ -41,14 +44,21 @@ class Settings:
     config: Config
     pack: Pack
     calendar: Calendar
-    as_of: dt.date
-    year: int | None  # None: the year of as_of
+    as_of: dt.date | None  # None: each workbook's year's end when it is over, else today (audityear)
+    year: int | None  # None: the year of as_of, else each workbook's own (its title, file name or dates)
     lang: str
     fail_on: str
     jobs: int
     scheduler: str | None  # a Dask scheduler's address or local:N: the audit runs there instead of --jobs
     agency: str | None  # --agency (every file's), else the configuration's mapping per file
     baseline: Path | None
+    sources: dict[str, str] = field(default_factory=dict)  # setting → "option" | "config" (absent: default)
+
+    @property
+    def pin(self) -> Pin:
+        """What the options and the configuration fix of each workbook's year and as-of."""
+        return Pin(year=self.year, as_of=self.as_of, year_from=self.sources.get("year", "option"),
+                   as_of_from=self.sources.get("as_of", "option"))
 
 
 def parse_date(text: str) -> dt.date:
@@ -95,12 +105,16 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
         pack = apply_config(pack, cfg)
     except ConfigError as exc:
         raise UsageError(f"配置无效 / invalid configuration: {exc}") from None
+    given = {"rules": rules, "as_of": as_of, "year": year, "calendar": calendar, "lang": lang, "fail_on": fail_on,
+             "jobs": jobs, "agency": agency, "baseline": baseline}
+    sources = {key: "option" if value is not None else "config" for key, value in given.items()
+               if value is not None or cfg.get(key) is not None}
     pinned = as_of or cfg.get("as_of")
     return Settings(
         config=cfg,
         pack=pack,
         calendar=read_calendar(calendar or cfg.resolve("calendar"), pack),
-        as_of=today() if pinned is None else parse_date(pinned),
+        as_of=None if pinned is None else parse_date(pinned),
         year=year or cfg.get("year"),
         lang=lang or cfg.get("lang", "zh"),
         fail_on=fail_on or cfg.get("fail_on", "error"),
@@ -108,7 +122,35 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
         scheduler=scheduler or cfg.get("scheduler") or None,
         agency=agency,
         baseline=baseline or cfg.resolve("baseline"),
+        sources=sources,
     )
+
+
+def appendix_pin(settings: Settings) -> Pin:
+    """The annual appendix's year and as-of: --year, else the as-of's year, else the workbooks' own year (last
+    year when none says), at the year's end once it is over; the records' dates are counted per year."""
+    return dataclasses.replace(settings.pin, fallback=today().year - 1, count_dates=True)
+
+
+def appendix_year(report: Report) -> int:
+    """The one year the appendix is for; a usage error when the workbooks are of different years, or when they
+    hold dated records but none in that year (an appendix of zeros would mislead)."""
+    periods = [(f.path, f.period) for f in report.files if f.period is not None]
+    years: dict[int, list[str]] = {}
+    for path, period in periods:
+        years.setdefault(period.year, []).append(path)
+    if len(years) > 1:
+        listed = "; ".join(f"{year}: {', '.join(paths)}" for year, paths in sorted(years.items()))
+        raise UsageError(f"工作簿的年度不同,请用 --year 指定报告年度 / the workbooks are of different years, give "
+                         f"--year: {listed}")
+    year = next(iter(years), today().year - 1)
+    dated = sorted({y for _, period in periods for y, _ in period.dated})
+    if dated and not any(period.dated_in(year) for _, period in periods):
+        found = ", ".join(map(str, dated))
+        raise UsageError(f"没有工作簿含有 {year} 年的记录(记录日期的年份:{found}),不生成全为零的附件;"
+                         f"请用 --year 指定年度 / no workbook holds records of {year} (their records are dated "
+                         f"{found}); give the year with --year")
+    return year
 
 
 @dataclass(frozen=True)

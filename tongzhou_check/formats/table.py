@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tongzhou_check.labels import LABELS
+from tongzhou_check.formats.records import period_record
+from tongzhou_check.formats.summary import statistics_lines, summary_line
+from tongzhou_check.labels import LABELS, period_text
 from tongzhou_check.model import Finding, Report, Severity
 
 STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
@@ -55,6 +57,8 @@ def render(report: Report, lang: str, console: Console) -> None:
     for index, result in enumerate(report.files):
         status = f" [red]({text['unreadable']})[/]" if result.status == "unreadable" else ""
         console.rule(f"[bold]{text['file']}: {escape(result.path)}[/]{status}", align="left")
+        if result.period is not None:
+            console.print("  " + escape(period_text(period_record(result.period), lang)), style="dim")
         findings = by_file.get(index, [])
         if not findings:
             console.print(f"  [green]{text['no_findings']}[/]")
@@ -65,7 +69,10 @@ def render(report: Report, lang: str, console: Console) -> None:
             console.print(_table(table.take(shown), lang, escape(sheet) if sheet else text["file_level"]))
             if len(shown) < len(positions):
                 console.print(_more(rules[positions[len(shown):]].tolist(), text), soft_wrap=True)
-    console.print(text["summary"].format(**report.summary()), soft_wrap=True)
+    if report.statistics:
+        for line in statistics_lines(report, lang):
+            console.print(escape(line), soft_wrap=True)
+    console.print(escape(summary_line(report, lang)), soft_wrap=True)
 
 
 def render_text(report: Report, lang: str) -> str:
