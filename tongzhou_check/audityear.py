@@ -75,9 +75,10 @@ def _as_of(year: int, today: dt.date) -> tuple[dt.date, str]:
 
 
 def period(book: Workbook, path: PurePath, pin: Pin, today: dt.date) -> Period:
-    """The workbook's year and as-of: options over the configuration over its title, file name and dates."""
-    counts = dated(book) if (pin.year is None and pin.as_of is None) or pin.count_dates else {}
-    listed = tuple(sorted(counts.items()))
+    """The workbook's year and as-of: options over the configuration over its title, file name and dates (the
+    dates are counted only when the title and file name say nothing, or when asked to)."""
+    counts = dated(book) if pin.count_dates else None
+    listed = tuple(sorted(counts.items())) if counts else ()
     if pin.as_of is not None:
         year, year_from = (pin.year, pin.year_from) if pin.year is not None else (pin.as_of.year, "as_of")
         return Period(year, pin.as_of, year_from, pin.as_of_from, "", listed)
@@ -89,13 +90,14 @@ def period(book: Workbook, path: PurePath, pin: Pin, today: dt.date) -> Period:
     return Period(year, as_of, year_from, as_of_from, mask(detail) or "", listed)
 
 
-def _inferred(book: Workbook, path: PurePath, counts: dict[int, int], fallback: int) -> tuple[int, str, str]:
+def _inferred(book: Workbook, path: PurePath, counts: dict[int, int] | None, fallback: int) -> tuple[int, str, str]:
     titled = title_year(book)
     if titled is not None:
         return titled[0], "title", titled[1]
     named = name_year(path)
     if named is not None:
         return named, "filename", path.name
+    counts = dated(book) if counts is None else counts
     if counts:
         year = max(sorted(counts), key=lambda y: counts[y])
         return year, "dates", f"{counts[year]}/{sum(counts.values())}"

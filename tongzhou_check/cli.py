@@ -171,15 +171,30 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
         raise _fail(f"内部错误 / internal error: {type(exc).__name__}: {exc} (--debug shows the traceback)") from None
 
 
+def _utf8(text: str) -> None:
+    """Text for programs and files (JSON, HTML, Markdown …): UTF-8 bytes on stdout whatever the console's encoding
+    (a redirected stdout on Chinese Windows is GBK, which would garble it or fail on ✗)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "replace"))  # "replace": a lone surrogate from a damaged cell
+    buffer.flush()
+
+
 def _write_stdout(report: Report, name: str, lang: str) -> None:
-    """A machine format on stdout: the UTF-8 bytes of JSON and SARIF as they are, the others as text."""
+    """A format on stdout: the machine formats as UTF-8 bytes (JSON and SARIF streamed), concise as text in the
+    console's encoding (degraded where it cannot show a character)."""
     buffer = getattr(sys.stdout, "buffer", None)
     if name in STREAMS and buffer is not None:
         sys.stdout.flush()
         STREAMS[name](report, lang, buffer)
         buffer.flush()
-    else:
+    elif name in HUMAN:
         sys.stdout.write(FORMATS[name](report, lang))
+    else:
+        _utf8(FORMATS[name](report, lang))
 
 
 @app.command()
@@ -305,7 +320,7 @@ def report(
     year = appendix_year(audited)
     appendix = build_appendix(audited, settings.pack, year, table_format.value, settings.lang)
     if not output:
-        sys.stdout.write(render_markdown(appendix))
+        _utf8(render_markdown(appendix))
     for target in output or []:
         with _writing(target):
             write_appendix(appendix, target)
@@ -411,7 +426,7 @@ def rules_docs(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
     """全部规则的说明(Markdown,生成 docs/rules.md)/ every rule as Markdown."""
     from tongzhou_check.explain import catalogue
 
-    sys.stdout.write(catalogue(read_pack(rules), lang.value))
+    _utf8(catalogue(read_pack(rules), lang.value))
 
 
 def _rule(pack: Pack, rule_id: str) -> Rule:
@@ -456,7 +471,7 @@ def duties(
     if format not in ("table", "json"):
         raise UsageError(f"--format 应为 table 或 json / --format must be table or json: {format}")
     if format == "json":
-        sys.stdout.write(as_json(rows))
+        _utf8(as_json(rows))
         return
     out.print(as_table(rows, f"{pack.id}: " + ("、".join(duty_map.agencies[a].short for a in ids) if agency
                                              else "全部单位")))
@@ -475,7 +490,7 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesO
     if out.is_terminal:
         out.print(Markdown(text))
     else:
-        sys.stdout.write(text)
+        _utf8(text)
 
 
 @app.callback(invoke_without_command=True)
@@ -485,7 +500,16 @@ def _main(version: Annotated[bool, typer.Option("--version", help="显示版本 
         raise typer.Exit(0)
 
 
+def _tolerant_streams() -> None:
+    """What the console cannot show becomes "?" rather than a crash (a GBK console and ✗, a box-drawing line)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
+    _tolerant_streams()
     # One short-lived command makes millions of acyclic objects (findings, their records): the cyclic collector
     # would only traverse them again and again (SARIF of 100,000 findings: 2.5× slower with it). Memory is bounded
     # by the workbook, and freed when the process ends.
