@@ -21,7 +21,7 @@ from rich.table import Table
 
 from tongzhou_check import __version__
 from tongzhou_check.audityear import Pin
-from tongzhou_check.baseline import BaselineError, with_baseline, write_baseline
+from tongzhou_check.baseline import BaselineError, read_baseline, with_baseline, write_baseline
 from tongzhou_check.engine import Collect
 from tongzhou_check.engine import audit as run_audit
 from tongzhou_check.formats import FORMATS, HUMAN, STREAMS, SUFFIXES
@@ -42,6 +42,7 @@ from tongzhou_check.settings import (
     read_calendar,
     read_pack,
     resolve,
+    writable,
 )
 from tongzhou_check.sources import local_copy
 from tongzhou_check.workday_text import Uncovered, answer
@@ -139,10 +140,11 @@ PathsArg = Annotated[list[str], typer.Argument(help="工作簿、目录或通配
 
 
 def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] = (),
-         suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None, pin: Pin | None = None
-         ) -> Report:
-    """The audit of the inputs with the settings, on a cluster if one is named, a progress bar for big runs."""
-    given = inputs(paths, settings, outputs, suffixes)
+         suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None, pin: Pin | None = None,
+         copies: list[Path] = ()) -> Report:
+    """The audit of the inputs with the settings (inputs and outputs checked first), on a cluster if one is named,
+    a progress bar for big runs."""
+    given = inputs(paths, settings, outputs, suffixes, copies)
     options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect,
                "pin": pin or settings.pin}
     big = len(given.files) > 1 or any(
@@ -234,11 +236,13 @@ def audit(
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
                        lang=lang and lang.value, fail_on=fail_on and fail_on.value, jobs=jobs, agency=agency,
                        baseline=baseline, scheduler=scheduler)
-    report = _run(paths, settings, debug, output or [], suffixes=(*SUFFIXES, ".xlsx"))
     copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
-    if copies and len(report.files) != 1:
-        raise UsageError("批注副本(.xlsx)只能针对一个工作簿 / "
-                         "an annotated copy (.xlsx) needs exactly one input workbook")
+    if settings.baseline is not None:  # checked before the audit, like the outputs
+        try:
+            read_baseline(settings.baseline)
+        except BaselineError as exc:
+            raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
+    report = _run(paths, settings, debug, output or [], suffixes=(*SUFFIXES, ".xlsx"), copies=copies)
     if settings.baseline is not None:
         try:
             report = with_baseline(report, settings.baseline)
@@ -364,6 +368,7 @@ def baseline_create(
     """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar, jobs=jobs,
                        agency=agency, scheduler=scheduler)
+    writable(output)
     report = _run(paths, settings, debug)
     with _writing(output):
         count = write_baseline(report.findings, output)

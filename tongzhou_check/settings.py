@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from tongzhou_check.audityear import Pin
 from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
@@ -159,9 +159,28 @@ class Inputs:
     agencies: dict[str, str]  # path as shown → agency id
 
 
-def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffixes: tuple[str, ...] = ()
-           ) -> Inputs:
-    """The files to audit, each one's agency, and the report files checked: a known suffix, never an input."""
+ANNOTATABLE = (".xlsx", ".xlsm")  # what an annotated copy can be made of (annotate.py, openpyxl)
+
+
+def writable(target: Path) -> None:
+    """A file that cannot be written (no such directory, a directory, no permission) is a usage error, found
+    before any work is done."""
+    parent = target.parent
+    problem = None
+    if target.is_dir():
+        problem = "是一个目录 / is a directory"
+    elif not parent.is_dir():
+        problem = f"目录不存在 / no such directory: {parent}"
+    elif not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        problem = "没有写入权限 / permission denied"
+    if problem:
+        raise UsageError(f"无法写入 / cannot write {target}: {problem}")
+
+
+def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffixes: tuple[str, ...] = (),
+           copies: list[Path] = ()) -> Inputs:
+    """The files to audit, each one's agency, and the report files checked before any work: a known suffix,
+    writable, never an input; `copies` (annotated workbooks) need exactly one .xlsx or .xlsm input."""
     for target in outputs:
         if target.suffix.lower() not in suffixes:
             raise UsageError(f"不支持的报告格式 / unsupported report format: {target} "
@@ -174,6 +193,13 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
     for target in outputs:
         if target.resolve() in read:
             raise UsageError(f"报告文件不能覆盖被检查的工作簿 / the report would overwrite an input workbook: {target}")
+        writable(target)
+    if copies and len(files) != 1:
+        raise UsageError("批注副本(.xlsx)只能针对一个工作簿 / "
+                         "an annotated copy (.xlsx) needs exactly one input workbook")
+    if copies and PurePosixPath(str(files[0][0])).suffix.lower() not in ANNOTATABLE:  # a path or a URL
+        raise UsageError(f"无法生成批注副本 / cannot write the annotated copy: {files[0][0]}: "
+                         "只有 .xlsx 和 .xlsm 工作簿可以生成批注副本 / only .xlsx and .xlsm workbooks can be annotated")
     duty_map = settings.pack.duty_map
     agencies = {}
     for _, shown in files:
