@@ -25,13 +25,17 @@ from tongzhou_check.baseline import BaselineError, read_baseline, with_baseline,
 from tongzhou_check.engine import Collect
 from tongzhou_check.engine import audit as run_audit
 from tongzhou_check.formats import FORMATS, HUMAN, STREAMS, SUFFIXES
+from tongzhou_check.formats.records import period_record
 from tongzhou_check.formats.summary import period_lines
 from tongzhou_check.formats.table import render as render_table
+from tongzhou_check.inputs import STDIN, NoInput, save_stdin
+from tongzhou_check.labels import period_text
 from tongzhou_check.model import TABLE_LIMIT, Report
 from tongzhou_check.packtypes import Pack, Rule
 from tongzhou_check.settings import (
     FIRST_YEAR,
     LAST_YEAR,
+    Inputs,
     Settings,
     UsageError,
     appendix_pin,
@@ -136,15 +140,57 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="配置文件(默认向上查找 tzcheck.toml)/ configuration file")
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")]
+SelectOpt = Annotated[list[str] | None, typer.Option(
+    "--select", metavar="规则", help="只运行这些规则(id 或 slug,可重复)/ run only these rules")]
+IgnoreOpt = Annotated[list[str] | None, typer.Option(
+    "--ignore", metavar="规则", help="不运行这些规则 / never run these rules")]
+ExtendOpt = Annotated[list[str] | None, typer.Option(
+    "--extend-select", metavar="规则", help="在所选规则之外再运行这些 / run these rules too")]
+SeverityOpt = Annotated[list[str] | None, typer.Option(
+    "--severity", metavar="规则=级别", help="改变规则的级别,如 TZ103=info / a rule's severity, e.g. TZ103=info")]
+ExcludeOpt = Annotated[list[str] | None, typer.Option(
+    "--exclude", metavar="通配符", help="不检查匹配的文件,如 '草稿/*' / never audit files matching a glob")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="只输出问题,不输出提示 / findings only, no notes")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="输出更多过程信息 / more notes on stderr")]
 PathsArg = Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")]
+
+
+def _note(message: str, quiet: bool = False) -> None:
+    if not quiet:
+        err.print(f"tzcheck: {message}", markup=False, soft_wrap=True, highlight=False)
+
+
+def _given(paths: list[str], settings: Settings, outputs: list[Path] = (),
+           suffixes: tuple[str, ...] = tuple(SUFFIXES), copies: list[Path] = (), quiet: bool = False) -> Inputs:
+    """The inputs (stdin saved to a file when `-` is one) and outputs checked; a note for each file skipped."""
+    stdin = None
+    if STDIN in paths:
+        if copies:
+            raise UsageError("批注副本不能针对标准输入 / an annotated copy cannot be made of stdin")
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="tzcheck-stdin-"))
+        atexit.register(shutil.rmtree, folder, True)
+        try:
+            stdin = save_stdin(sys.stdin.buffer.read(), folder)
+        except NoInput as exc:
+            raise UsageError(str(exc)) from None
+    given = inputs(paths, settings, outputs, suffixes, copies, stdin=stdin)
+    for name in given.skipped:
+        _note(f"跳过,不是工作簿 / skipped, not a workbook: {name}", quiet)
+    if given.excluded:
+        _note(f"按 --exclude 排除 {given.excluded} 个文件 / {given.excluded} files excluded", quiet)
+    return given
 
 
 def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] = (),
          suffixes: tuple[str, ...] = tuple(SUFFIXES), collect: Collect | None = None, pin: Pin | None = None,
-         copies: list[Path] = ()) -> Report:
+         copies: list[Path] = (), quiet: bool = False, given: Inputs | None = None) -> Report:
     """The audit of the inputs with the settings (inputs and outputs checked first), on a cluster if one is named,
     a progress bar for big runs."""
-    given = inputs(paths, settings, outputs, suffixes, copies)
+    given = given or _given(paths, settings, outputs, suffixes, copies, quiet)
     options = {"calendar": settings.calendar, "agencies": given.agencies, "jobs": settings.jobs, "collect": collect,
                "pin": pin or settings.pin}
     big = len(given.files) > 1 or any(
@@ -158,7 +204,7 @@ def _run(paths: list[str], settings: Settings, debug: bool, outputs: list[Path] 
                     options["runner"] = stack.enter_context(connect(settings.scheduler, available_cores()))
                 except ClusterError as exc:
                     raise UsageError(str(exc)) from None
-            if not (big and err.is_terminal):
+            if not (big and err.is_terminal) or quiet:
                 return run_audit(given.files, settings.pack, **options)
             from rich.progress import Progress
 
@@ -230,19 +276,44 @@ def audit(
     statistics: Annotated[
         bool, typer.Option("--statistics", help="最后按规则统计问题数 / end with the count of findings per rule")
     ] = False,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    extend_select: ExtendOpt = None,
+    severity: SeverityOpt = None,
+    exclude: ExcludeOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+    show_settings: Annotated[
+        bool, typer.Option("--show-settings", help="显示生效的设置及来源,不检查 / show the effective settings")
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """检查工作簿 / audit workbooks."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
                        lang=lang and lang.value, fail_on=fail_on and fail_on.value, jobs=jobs, agency=agency,
-                       baseline=baseline, scheduler=scheduler)
+                       baseline=baseline, scheduler=scheduler, select=select, ignore=ignore,
+                       extend_select=extend_select, severity=severity, exclude=exclude)
     copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
     if settings.baseline is not None:  # checked before the audit, like the outputs
         try:
             read_baseline(settings.baseline)
         except BaselineError as exc:
             raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
-    report = _run(paths, settings, debug, output or [], suffixes=(*SUFFIXES, ".xlsx"), copies=copies)
+    given = _given(paths, settings, output or [], (*SUFFIXES, ".xlsx"), copies, quiet)
+    if show_settings:
+        from tongzhou_check.settings_text import lines as settings_lines
+
+        typer.echo("\n".join(settings_lines(settings, given, settings.lang)))
+        raise typer.Exit(0)
+    if verbose:
+        active = sum(r.active for r in settings.pack.rules.values())
+        _note(f"检查 {len(given.files)} 个文件,运行 {active} 条规则 / auditing {len(given.files)} files with "
+              f"{active} rules")
+    report = _run(paths, settings, debug, given=given, quiet=quiet)
+    if verbose:
+        for result in report.files:
+            if result.period is not None:
+                _note(f"{result.path}: {period_text(period_record(result.period), settings.lang)}")
     if settings.baseline is not None:
         try:
             report = with_baseline(report, settings.baseline)
@@ -257,7 +328,7 @@ def audit(
         _write_stdout(report, name, settings.lang)
         if name not in HUMAN:  # the year and as-of used, for formats a CI log shows as they are (github)
             for line in period_lines(report, settings.lang):
-                err.print(f"tzcheck: {line}", markup=False, soft_wrap=True)
+                _note(line, quiet)
     for target in output or []:
         with _writing(target):
             if target not in copies:
@@ -308,11 +379,18 @@ def report(
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    extend_select: ExtendOpt = None,
+    severity: SeverityOpt = None,
+    exclude: ExcludeOpt = None,
+    quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """年度报告附件:合规概况、规则执行、依申请公开(表三)、重点领域、职责落实 / the annual-report appendix."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar,
-                       lang=lang and lang.value, jobs=jobs, agency=agency, scheduler=scheduler)
+                       lang=lang and lang.value, jobs=jobs, agency=agency, scheduler=scheduler, select=select,
+                       ignore=ignore, extend_select=extend_select, severity=severity, exclude=exclude)
     from tongzhou_check.appendix.facts import collect as collect_facts  # only this command counts the appendix
     from tongzhou_check.appendix.tables import build as build_appendix
     from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
@@ -320,7 +398,7 @@ def report(
     from tongzhou_check.grids.markdown import render as render_markdown
 
     audited = _run(paths, settings, debug, output or [], suffixes=APPENDIX_SUFFIXES, collect=collect_facts,
-                   pin=appendix_pin(settings))
+                   pin=appendix_pin(settings), quiet=quiet)
     year = appendix_year(audited)
     appendix = build_appendix(audited, settings.pack, year, table_format.value, settings.lang)
     if not output:
@@ -328,7 +406,7 @@ def report(
     for target in output or []:
         with _writing(target):
             write_appendix(appendix, target)
-        err.print(f"已写入 / written: {target}", markup=False)
+        _note(f"已写入 / written: {target}", quiet)
 
 
 @app.command()
@@ -363,11 +441,17 @@ def baseline_create(
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
     config: ConfigOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    extend_select: ExtendOpt = None,
+    severity: SeverityOpt = None,
+    exclude: ExcludeOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """记录当前的问题,此后审核只报告新问题 / record today's findings so later audits report only new ones."""
     settings = resolve(config=config, rules=rules, as_of=as_of, year=year, calendar=calendar, jobs=jobs,
-                       agency=agency, scheduler=scheduler)
+                       agency=agency, scheduler=scheduler, select=select, ignore=ignore, extend_select=extend_select,
+                       severity=severity, exclude=exclude)
     writable(output)
     report = _run(paths, settings, debug)
     with _writing(output):

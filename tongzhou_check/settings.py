@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +21,7 @@ from tongzhou_check.model import Report
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.sources import Source, is_url
+from tongzhou_check.text import did_you_mean
 from tongzhou_check.workdays import Calendar, CalendarError, load_calendar
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates and years the options accept (pandas' datetimes end in 2262)
@@ -53,6 +55,8 @@ class Settings:
     agency: str | None  # --agency (every file's), else the configuration's mapping per file
     baseline: Path | None
     sources: dict[str, str] = field(default_factory=dict)  # setting → "option" | "config" (absent: default)
+    exclude: tuple[str, ...] = ()  # globs of files never audited
+    selection: Config | None = None  # the configuration with the command line's selection applied (--show-settings)
 
     @property
     def pin(self) -> Pin:
@@ -94,21 +98,68 @@ def read_calendar(path: Path | None, pack: Pack | None = None) -> Calendar:
         raise UsageError(f"日历文件无效 / invalid calendar file: {exc}") from None
 
 
+SEVERITIES = ("error", "warning", "info")
+
+
+def rule_id(pack: Pack, name: str, where: str) -> str:
+    """A rule named by id or slug; a usage error naming the option, with the closest rule, when there is none."""
+    rule = pack.rule(name)
+    if rule is None:
+        hint = did_you_mean(name, [*pack.rules, *(r.slug for r in pack.rules.values())])
+        raise UsageError(f"{where}: 没有这条规则 / no such rule: {name}{hint}")
+    return rule.id
+
+
+def _selection(pack: Pack, cfg: Config, select: Sequence[str] | None, ignore: Sequence[str] | None,
+               extend_select: Sequence[str] | None, severity: Sequence[str] | None) -> Config:
+    """The configuration with the command line's rule selection and severities over its own (each option may be
+    repeated, or hold a comma-separated list: `--select TZ201,TZ205`)."""
+    select, ignore, extend_select, severity = (
+        [part.strip() for item in names or () for part in item.split(",") if part.strip()]
+        for names in (select, ignore, extend_select, severity))
+    values = dict(cfg.values)
+    if select:
+        values["select"] = [rule_id(pack, n, "--select") for n in select]
+    if ignore:
+        values["ignore"] = [rule_id(pack, n, "--ignore") for n in ignore]
+    if extend_select:
+        extra = [rule_id(pack, n, "--extend-select") for n in extend_select]
+        if values.get("select"):
+            values["select"] = [*values["select"], *extra]
+        ignored = {rule.id if (rule := pack.rule(n)) else n for n in values.get("ignore", [])}
+        values["ignore"] = sorted(ignored - set(extra))
+    if severity:
+        levels = dict(values.get("severity", {}))
+        for item in severity:
+            name, _, level = item.partition("=")
+            if level.strip().lower() not in SEVERITIES:
+                raise UsageError(f"--severity 应为 规则=级别(error、warning、info)/ --severity must be RULE=LEVEL "
+                                 f"(error, warning, info): {item!r}")
+            levels[rule_id(pack, name.strip(), "--severity")] = level.strip().lower()
+        values["severity"] = levels
+    return dataclasses.replace(cfg, values=values)
+
+
 def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str | None = None,
             year: int | None = None, calendar: Path | None = None, lang: str | None = None,
             fail_on: str | None = None, jobs: int | None = None, agency: str | None = None,
-            baseline: Path | None = None, scheduler: str | None = None) -> Settings:
+            baseline: Path | None = None, scheduler: str | None = None, select: Sequence[str] | None = None,
+            ignore: Sequence[str] | None = None, extend_select: Sequence[str] | None = None,
+            severity: Sequence[str] | None = None, exclude: Sequence[str] | None = None) -> Settings:
     """Options (None where not given) over the configuration over defaults."""
     cfg = read_config(config)
     pack = read_pack(rules or cfg.resolve("rules"))
-    try:
-        pack = apply_config(pack, cfg)
-    except ConfigError as exc:
-        raise UsageError(f"配置无效 / invalid configuration: {exc}") from None
     given = {"rules": rules, "as_of": as_of, "year": year, "calendar": calendar, "lang": lang, "fail_on": fail_on,
-             "jobs": jobs, "agency": agency, "baseline": baseline}
+             "jobs": jobs, "scheduler": scheduler, "agency": agency, "baseline": baseline,
+             "select": select or extend_select or None,
+             "ignore": ignore, "severity": severity, "exclude": exclude}
     sources = {key: "option" if value is not None else "config" for key, value in given.items()
                if value is not None or cfg.get(key) is not None}
+    selected = _selection(pack, cfg, select, ignore, extend_select, severity)
+    try:
+        pack = apply_config(pack, selected)
+    except ConfigError as exc:
+        raise UsageError(f"配置无效 / invalid configuration: {exc}") from None
     pinned = as_of or cfg.get("as_of")
     return Settings(
         config=cfg,
@@ -123,6 +174,8 @@ def resolve(*, config: Path | None = None, rules: Path | None = None, as_of: str
         agency=agency,
         baseline=baseline or cfg.resolve("baseline"),
         sources=sources,
+        exclude=tuple(exclude or cfg.get("exclude", ())),
+        selection=selected,
     )
 
 
@@ -157,6 +210,8 @@ def appendix_year(report: Report) -> int:
 class Inputs:
     files: list[tuple[Source, str]]  # (path or URL, as shown in reports)
     agencies: dict[str, str]  # path as shown → agency id
+    skipped: list[str] = field(default_factory=list)  # named files that are no workbook
+    excluded: int = 0  # files left out by --exclude
 
 
 ANNOTATABLE = (".xlsx", ".xlsm")  # what an annotated copy can be made of (annotate.py, openpyxl)
@@ -178,7 +233,7 @@ def writable(target: Path) -> None:
 
 
 def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffixes: tuple[str, ...] = (),
-           copies: list[Path] = ()) -> Inputs:
+           copies: list[Path] = (), stdin: Path | None = None) -> Inputs:
     """The files to audit, each one's agency, and the report files checked before any work: a known suffix,
     writable, never an input; `copies` (annotated workbooks) need exactly one .xlsx or .xlsm input."""
     for target in outputs:
@@ -186,9 +241,10 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
             raise UsageError(f"不支持的报告格式 / unsupported report format: {target} "
                              f"(supported: {', '.join(suffixes)})")
     try:
-        files = expand(paths)
+        expanded = expand(paths, settings.exclude, stdin)
     except NoInput as exc:
         raise UsageError(str(exc)) from None
+    files = expanded.files
     read = {Path(path).resolve() for path, _ in files if not is_url(path)}
     for target in outputs:
         if target.resolve() in read:
@@ -210,4 +266,4 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
         if found is None:
             raise UsageError(f"未知单位 / unknown agency: {name} (tzcheck duties lists them)")
         agencies[shown] = found
-    return Inputs(files, agencies)
+    return Inputs(files, agencies, expanded.skipped, expanded.excluded)

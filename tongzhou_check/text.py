@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import yaml
 
@@ -59,3 +60,15 @@ YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """` (是否要找 X? / did you mean X?)` for the closest of the choices to a mistyped name, or ""."""
+    import difflib
+
+    options = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(name.lower(), list(options), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    found = options[close[0]]
+    return f"(是否要找 {found}? / did you mean {found}?)"
