@@ -92,7 +92,7 @@ def test_the_action_audits_and_fails_as_tzcheck_exits(tmp_path: Path) -> None:
         done = _bash(audit["run"], env, tmp_path)
         assert done.returncode == 0, done.stderr
         assert output.read_text().strip() == f"exit-code={expected}"
-        assert done.stdout.startswith("::error ") if annotated else done.stdout == ""
+        assert ("::error file=" in done.stdout) if annotated else done.stdout == ""
         assert (tmp_path / "tzcheck.sarif").is_file()
         final = _bash(result["run"], {**env, "CODE": expected}, tmp_path)
         assert final.returncode == int(expected) and "tzcheck 检查报告" in summary.read_text("utf-8")
