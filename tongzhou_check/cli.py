@@ -22,6 +22,7 @@ from rich.table import Table
 from tongzhou_check import __version__
 from tongzhou_check.audityear import Pin
 from tongzhou_check.baseline import BaselineError, read_baseline, with_baseline, write_baseline
+from tongzhou_check.clihelp import is_usage_error, language, localise, translated, usage_lines
 from tongzhou_check.engine import Collect
 from tongzhou_check.engine import audit as run_audit
 from tongzhou_check.formats import FORMATS, HUMAN, STREAMS, SUFFIXES
@@ -49,17 +50,41 @@ from tongzhou_check.settings import (
     writable,
 )
 from tongzhou_check.sources import local_copy
+from tongzhou_check.text import did_you_mean
 from tongzhou_check.workday_text import Uncovered, answer
 
 
 class _Commands(typer.core.TyperGroup):
-    """The command group: a UsageError from any command is its message on stderr and exit 2, never a traceback."""
+    """The command group: help in the user's language (clihelp); a UsageError from any command, or the command-line
+    library's own (a missing argument, a bad choice), is its message on stderr and exit 2, never a traceback."""
+
+    def main(self, args: list[str] | None = None, *rest: object, **extra: object) -> object:
+        localise(self, language(sys.argv[1:] if args is None else args))
+        return super().main(args, *rest, **extra)
+
+    def make_context(self, *args: object, **extra: object) -> click.Context:
+        try:
+            return super().make_context(*args, **extra)
+        except Exception as exc:
+            if not is_usage_error(exc):
+                raise
+            raise _library_error(exc) from None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except UsageError as exc:
             raise _fail(str(exc)) from None
+        except Exception as exc:
+            if not is_usage_error(exc):
+                raise
+            raise _library_error(exc) from None
+
+
+def _library_error(exc: Exception) -> typer.Exit:
+    for line in usage_lines(exc):
+        err.print(line, markup=False, soft_wrap=True, highlight=False)
+    return _fail(translated(exc))
 
 
 app = typer.Typer(
@@ -69,6 +94,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,  # plain help, wrapped by terminal cells (clihelp): rich cuts Chinese help short
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 rules_app = typer.Typer(help="规则包中的规则 / the rules of a pack", invoke_without_command=True)
 app.add_typer(rules_app, name="rules")
@@ -95,12 +122,14 @@ Format = StrEnum("Format", {name: name for name in FORMATS})  # every registered
 
 
 RulesOpt = Annotated[
-    Path | None, typer.Option("--rules", help="规则包目录或 pack.yaml(默认内置 tongzhou-2018)/ rule pack")
+    Path | None,
+    typer.Option("--rules", metavar="目录 / DIR", help="规则包目录或 pack.yaml(默认内置 tongzhou-2018)/ rule pack"),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="提示语言 / message language")]
 CalendarOpt = Annotated[
     Path | None,
-    typer.Option("--calendar", help="补充或更正年份的节假日 YAML 文件 / a YAML file adding or correcting years"),
+    typer.Option("--calendar", metavar="文件 / FILE",
+                 help="补充或更正年份的节假日 YAML 文件 / a YAML file adding or correcting years"),
 ]
 
 
@@ -120,39 +149,51 @@ def _writing(target: Path) -> Iterator[None]:
 
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="判断期限的日期 YYYY-MM-DD(默认北京时间今天)/ date deadlines are judged at"),
+    typer.Option("--as-of", metavar="日期 / DATE",
+                 help="判断期限的日期 YYYY-MM-DD(默认:工作簿所属年度已结束则取年末,否则北京时间今天)/ "
+                      "the date deadlines are judged at (default: the end of the workbook's year once over, else "
+                      "today)"),
 ]
 YearOpt = Annotated[
     int | None,
-    typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, help="按年检查的规则所查年份 / audited year"),
+    typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, metavar="年份 / YEAR",
+                 help="审计年度(默认取自工作簿的标题、文件名或记录日期)/ the audited year (default: the workbook's "
+                      "own, from its title, file name or dates)"),
 ]
 AgencyOpt = Annotated[
-    str | None, typer.Option("--agency", help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are")
+    str | None,
+    typer.Option("--agency", metavar="单位 / AGENCY",
+                 help="工作簿所属单位(简称、全称或 id)/ whose workbooks these are"),
 ]
-JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数(默认 CPU 数)/ worker processes")]
+JobsOpt = Annotated[
+    int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="并行进程数(默认 CPU 数)/ worker processes")
+]
 SchedulerOpt = Annotated[
     str | None,
-    typer.Option("--scheduler", envvar="TZCHECK_SCHEDULER",
+    typer.Option("--scheduler", envvar="TZCHECK_SCHEDULER", metavar="地址 / ADDRESS",
                  help="在 Dask 集群上检查:tcp://主机:8786,或 local:N 启动本机 N 个进程(优先于 --jobs)/ "
                       "audit on a Dask cluster: tcp://host:8786, or local:N"),
 ]
 ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="配置文件(默认向上查找 tzcheck.toml)/ configuration file")
+    Path | None,
+    typer.Option("--config", metavar="文件 / FILE", help="配置文件(默认向上查找 tzcheck.toml)/ configuration file"),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="出错时显示调用栈 / show tracebacks")]
 SelectOpt = Annotated[list[str] | None, typer.Option(
-    "--select", metavar="规则", help="只运行这些规则(id 或 slug,可重复)/ run only these rules")]
+    "--select", metavar="规则 / RULE", help="只运行这些规则(id 或 slug,可重复)/ run only these rules")]
 IgnoreOpt = Annotated[list[str] | None, typer.Option(
-    "--ignore", metavar="规则", help="不运行这些规则 / never run these rules")]
+    "--ignore", metavar="规则 / RULE", help="不运行这些规则 / never run these rules")]
 ExtendOpt = Annotated[list[str] | None, typer.Option(
-    "--extend-select", metavar="规则", help="在所选规则之外再运行这些 / run these rules too")]
+    "--extend-select", metavar="规则 / RULE", help="在所选规则之外再运行这些 / run these rules too")]
 SeverityOpt = Annotated[list[str] | None, typer.Option(
-    "--severity", metavar="规则=级别", help="改变规则的级别,如 TZ103=info / a rule's severity, e.g. TZ103=info")]
+    "--severity", metavar="规则=级别 / RULE=LEVEL",
+    help="改变规则的级别,如 TZ103=info / a rule's severity, e.g. TZ103=info")]
 ExcludeOpt = Annotated[list[str] | None, typer.Option(
-    "--exclude", metavar="通配符", help="不检查匹配的文件,如 '草稿/*' / never audit files matching a glob")]
+    "--exclude", metavar="通配符 / GLOB", help="不检查匹配的文件,如 '草稿/*' / never audit files matching a glob")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="只输出问题,不输出提示 / findings only, no notes")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="输出更多过程信息 / more notes on stderr")]
-PathsArg = Annotated[list[str], typer.Argument(help="工作簿、目录或通配符 / workbooks, directories, globs")]
+PathsArg = Annotated[list[str], typer.Argument(
+    metavar="路径 / PATH", help="工作簿、目录或通配符;- 为标准输入 / workbooks, directories, globs; - for stdin")]
 
 
 def _note(message: str, quiet: bool = False) -> None:
@@ -255,7 +296,9 @@ def audit(
         typer.Option("--format", help="标准输出的格式(默认:终端上 table,否则 concise)/ what goes to stdout"),
     ] = None,
     output: Annotated[
-        list[Path] | None, typer.Option("--output", "-o", help="另存报告文件,格式按后缀 / also write a report file")
+        list[Path] | None,
+        typer.Option("--output", "-o", metavar="文件 / FILE",
+                     help="另存报告文件,格式按后缀 / also write a report file"),
     ] = None,
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="退出码为1的门槛(默认 error)/ threshold for exit 1")
@@ -265,7 +308,8 @@ def audit(
     calendar: CalendarOpt = None,
     agency: AgencyOpt = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="基线文件:其中的问题不再导致失败 / a baseline file")
+        Path | None,
+        typer.Option("--baseline", metavar="文件 / FILE", help="基线文件:其中的问题不再导致失败 / a baseline file"),
     ] = None,
     jobs: JobsOpt = None,
     scheduler: SchedulerOpt = None,
@@ -359,15 +403,17 @@ def report(
     paths: PathsArg,
     output: Annotated[
         list[Path] | None,
-        typer.Option("--output", "-o", help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
+        typer.Option("--output", "-o", metavar="文件 / FILE",
+                     help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
     ] = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR,
+        typer.Option("--year", min=FIRST_YEAR, max=LAST_YEAR, metavar="年份 / YEAR",
                      help="报告年度(默认 --as-of 所在年度,否则上一年度)/ the report's year"),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="统计与判断期限的日期(默认该年度12月31日)/ default: 31 December")
+        str | None, typer.Option("--as-of", metavar="日期 / DATE",
+                                 help="统计与判断期限的日期(默认:该年度已结束取年末,否则今天)/ the date counted to")
     ] = None,
     table_format: Annotated[
         TableFormat, typer.Option("--table-format", help="附表3格式:2021(国办公开办函〔2021〕30号)或 2019 试行格式")
@@ -411,7 +457,8 @@ def report(
 
 @app.command()
 def template(
-    output: Annotated[Path, typer.Option("--output", "-o", help="要生成的 .xlsx 文件 / the workbook to write")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件 / FILE",
+                                         help="要生成的 .xlsx 文件 / the workbook to write")],
     rules: RulesOpt = None,
     lang: LangOpt = Lang.zh,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件 / overwrite an existing file")] = False,
@@ -432,7 +479,8 @@ def template(
 @baseline_app.command("create")
 def baseline_create(
     paths: PathsArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="基线文件 / the baseline file to write")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件 / FILE",
+                                         help="基线文件 / the baseline file to write")],
     rules: RulesOpt = None,
     as_of: AsOfOpt = None,
     year: YearOpt = None,
@@ -461,10 +509,13 @@ def baseline_create(
 
 @app.command()
 def workdays(
-    start: Annotated[str, typer.Argument(help="起算日 YYYY-MM-DD / the start date")],
-    end: Annotated[str | None, typer.Argument(help="截止日 / the end date (count the working days)")] = None,
-    add: Annotated[int | None, typer.Option("--add", help="之后第 N 个工作日 / the N-th working day after")] = None,
-    days: Annotated[int | None, typer.Option("--days", help="N 日后的期限(顺延)/ N days, rolled forward")] = None,
+    start: Annotated[str, typer.Argument(metavar="起算日 / START", help="起算日 YYYY-MM-DD / the start date")],
+    end: Annotated[str | None, typer.Argument(
+        metavar="截止日 / END", help="截止日(可早于起算日,倒数)/ the end date (earlier: counted back)")] = None,
+    add: Annotated[int | None, typer.Option(
+        "--add", metavar="N", help="之后第 N 个工作日(负数:之前)/ the N-th working day after (N < 0: before)")] = None,
+    days: Annotated[int | None, typer.Option(
+        "--days", metavar="N", help="N 日后的期限(顺延;负数:之前)/ N days, rolled forward (N < 0: before)")] = None,
     count_start_day: Annotated[bool, typer.Option("--count-start-day", help="开始当日计入 / count day one")] = False,
     calendar: CalendarOpt = None,
     lang: LangOpt = Lang.zh,
@@ -521,7 +572,8 @@ def rules_docs(rules: RulesOpt = None, lang: LangOpt = Lang.zh) -> None:
 def _rule(pack: Pack, rule_id: str) -> Rule:
     rule = pack.rule(rule_id)
     if rule is None:
-        raise UsageError(f"没有这条规则 / no such rule: {rule_id}")
+        hint = did_you_mean(rule_id, [*pack.rules, *(r.slug for r in pack.rules.values())])
+        raise UsageError(f"没有这条规则 / no such rule: {rule_id}{hint}")
     return rule
 
 
@@ -539,7 +591,8 @@ def rules_show(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: Rul
 
 @app.command()
 def duties(
-    agency: Annotated[str | None, typer.Argument(help="单位简称、全称或 id;省略则列出全部 / an agency, or all")] = None,
+    agency: Annotated[str | None, typer.Argument(
+        metavar="单位 / AGENCY", help="单位简称、全称或 id;省略则列出全部 / an agency, or all")] = None,
     rules: RulesOpt = None,
     format: Annotated[str, typer.Option("--format", help="table 或 json")] = "table",
 ) -> None:
@@ -552,7 +605,8 @@ def duties(
     if agency is not None:
         found = duty_map.lookup(agency)
         if found is None:
-            raise UsageError(f"未知单位 / unknown agency: {agency}")
+            names = [name for a in duty_map.agencies.values() for name in a.names]
+            raise UsageError(f"未知单位 / unknown agency: {agency}{did_you_mean(agency, names)}")
         ids = [found]
     from tongzhou_check.duty_text import as_json, as_table, records
 
@@ -583,7 +637,8 @@ def explain(rule_id: Annotated[str, typer.Argument(metavar="ID")], rules: RulesO
 
 
 @app.callback(invoke_without_command=True)
-def _main(version: Annotated[bool, typer.Option("--version", help="显示版本 / show the version")] = False) -> None:
+def _main(version: Annotated[bool, typer.Option("--version", "-V", help="显示版本 / show the version")] = False
+          ) -> None:
     if version:
         out.print(f"tzcheck {__version__}")
         raise typer.Exit(0)
@@ -603,4 +658,4 @@ def main() -> None:
     # would only traverse them again and again (SARIF of 100,000 findings: 2.5× slower with it). Memory is bounded
     # by the workbook, and freed when the process ends.
     gc.disable()
-    app()
+    app(prog_name="tzcheck")

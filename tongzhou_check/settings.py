@@ -264,6 +264,8 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
             continue
         found = duty_map.lookup(name) if duty_map else None
         if found is None:
-            raise UsageError(f"未知单位 / unknown agency: {name} (tzcheck duties lists them)")
+            names = [n for a in duty_map.agencies.values() for n in a.names] if duty_map else []
+            raise UsageError(f"未知单位 / unknown agency: {name}{did_you_mean(name, names)} "
+                             "(tzcheck duties lists them)")
         agencies[shown] = found
     return Inputs(files, agencies, expanded.skipped, expanded.excluded)
