@@ -46,7 +46,12 @@ def _workbooks_in(directory: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def expand(patterns: list[str], exclude: Sequence[str] = (), stdin: Path | None = None) -> Expanded:
+def expand(patterns: list[str]) -> list[tuple[Source, str]]:
+    """(path or URL, as shown in reports) for every file to audit, in the order given."""
+    return gather(patterns).files
+
+
+def gather(patterns: list[str], exclude: Sequence[str] = (), stdin: Path | None = None) -> Expanded:
     """Every file to audit (a path or URL, as shown in reports), in the order given; `stdin` is where `-` was saved
     (its path shown as `-`)."""
     files: list[tuple[Source, str]] = []

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from tongzhou_check.audityear import Pin
 from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
 from tongzhou_check.engine import today
-from tongzhou_check.inputs import NoInput, expand
+from tongzhou_check.inputs import NoInput, gather
 from tongzhou_check.model import Report
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
@@ -241,7 +241,7 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
             raise UsageError(f"不支持的报告格式 / unsupported report format: {target} "
                              f"(supported: {', '.join(suffixes)})")
     try:
-        expanded = expand(paths, settings.exclude, stdin)
+        expanded = gather(paths, settings.exclude, stdin)
     except NoInput as exc:
         raise UsageError(str(exc)) from None
     files = expanded.files
