@@ -41,11 +41,12 @@ def annotate(report: Report, source: Path, target: Path, lang: str = "zh") -> in
     severity) and a findings sheet linking to them. Returns the number of cells annotated. `source` is only read.
     """
     if source.suffix.lower() not in READABLE:
-        raise AnnotateError(f"{source}: only .xlsx and .xlsm workbooks can be annotated")
+        raise AnnotateError(f"{source}: 只有 .xlsx 和 .xlsm 工作簿可以生成批注副本 / "
+                            "only .xlsx and .xlsm workbooks can be annotated")
     try:
         book = load_workbook(source)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise AnnotateError(f"{source}: cannot be opened ({type(exc).__name__})") from None
+        raise AnnotateError(f"{source}: 无法打开 / cannot be opened ({type(exc).__name__})") from None
     findings = list(report.findings)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:

@@ -9,19 +9,20 @@ import hashlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tongzhou_check import __version__
+from tongzhou_check.audityear import Pin, period
 from tongzhou_check.checks import CHECKS, Context, Hit
 from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
 from tongzhou_check.masking import mask
 from tongzhou_check.messages import Texts, indexed_fields, per_distinct
-from tongzhou_check.model import Facts, FileResult, FindingTable, Report, RuleDoc, Suppression
+from tongzhou_check.model import Facts, FileResult, FindingTable, Period, Report, RuleDoc, Suppression
 from tongzhou_check.packtypes import Pack, Rule
 from tongzhou_check.reader import DEFAULT_LIMITS, Limits, ReadError, Recogniser, SheetData, Workbook, read_book
 from tongzhou_check.sources import Source, local_copy
@@ -157,17 +158,23 @@ def _waive(findings: FindingTable, sheets: Sequence[SheetData], pack: Pack) -> F
 
 
 def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
-               recogniser: Recogniser | None = None, failure: ReadError | None = None,
+               recogniser: Recogniser | None = None, failure: ReadError | None = None, pin: Pin | None = None,
                limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """Audit one file (a path, or a URL read into a local copy). A pure function: returns plain, picklable results.
 
     `collect` also counts what a caller needs in the workbook as read (the appendix's facts), in the same pass.
     `failure` is why the file could not be audited where it was sent (its worker died): it is reported as an
-    unreadable file, without reading it again.
+    unreadable file, without reading it again. `pin`: what fixes the year and as-of, the rest decided from the
+    workbook (audityear); None: the context's.
     """
     with local_copy(source) as path:
         book = Workbook(path, failure) if failure is not None else read_book(path, pack, recogniser, limits)
         sha256 = _sha256(path)
+        if pin is None:
+            found = Period(ctx.year, ctx.as_of)
+        else:
+            found = period(book, PurePosixPath(shown), pin, today())  # the name as shown: a URL's, not its copy's
+            ctx = dataclasses.replace(ctx, year=found.year, as_of=found.as_of)
     agency = _agency(pack, ctx, book.sheets, path)  # an unreadable file still has its --agency or file name
     book = dataclasses.replace(book, agency=agency)
     audit = _FileAudit(pack, shown, file_index)
@@ -194,6 +201,7 @@ def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Con
         exempt=tuple(sorted((rule, len(rows)) for rule, rows in audit.exempt.items())),
         agency=(agency.id, agency.name, agency.source) if agency else None,
         facts=collect(book, ctx) if collect is not None and book.error is None else None,
+        period=found,
     )
 
 
@@ -212,6 +220,11 @@ def _agency(pack: Pack, ctx: Context, sheets: Sequence[SheetData], path: Path) -
     return pack.duty_map.identify(ctx.agency, cells, titles, path)
 
 
+def _report_as_of(results: Sequence[FileResult], default: dt.date) -> dt.date:
+    """The report's as-of: the files' (the latest, when their years differ)."""
+    return max((r.period.as_of for r in results if r.period is not None), default=default)
+
+
 def today() -> dt.date:
     """Today in Asia/Shanghai (UTC+8, no daylight saving)."""
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
@@ -224,9 +237,11 @@ Work = Callable[[Task], FileResult]  # one file's audit, with the pack and dates
 Runner = Callable[[Work, Sequence[Task]], Iterable[tuple[Task, FileResult | ReadError]]]
 
 
-def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, limits: Limits, task: Task) -> FileResult:
+def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, pin: Pin | None, limits: Limits,
+                task: Task) -> FileResult:
     index, source, shown, agency = task
-    return audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect, limits=limits)
+    return audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect, pin=pin,
+                      limits=limits)
 
 
 def serial(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
@@ -286,30 +301,36 @@ def _pool(work: Work, tasks: list[Task], workers: int) -> Generator[tuple[Task, 
     return broken
 
 
-def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date, year: int | None = None,
+def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date | None = None, year: int | None = None,
           progress: Callable[[str], None] | None = None, calendar: Calendar | None = None,
           agency: str | None = None, agencies: Mapping[str, str] | None = None, jobs: int = 1,
-          collect: Collect | None = None, runner: Runner | None = None, limits: Limits = DEFAULT_LIMITS) -> Report:
+          collect: Collect | None = None, runner: Runner | None = None, pin: Pin | None = None,
+          limits: Limits = DEFAULT_LIMITS) -> Report:
     """Audit files in order; findings are sorted after merging, so the order of work never shows.
 
-    The calendar defaults to the library's, with the pack's calendar file (if it names one) added. `agency` is
-    every file's agency, `agencies` a file's (by the path as shown); `jobs` > 1 audits files in worker processes,
-    `runner` elsewhere (a cluster: `tongzhou_check.cluster`), each with the same result as a serial run. A file
-    its runner could not audit (its worker died) is reported as unreadable (TZ001). `collect` counts what a caller
-    needs in each workbook (the annual appendix's facts); it must be a module-level function, to reach worker
-    processes. `limits` bound what reading one file may cost. Reentrant: no state is kept between calls.
+    `as_of` and `year` fix the date and year for every file; where they are None, each workbook's own year is
+    audited (its title, file name or dates: audityear), at that year's end when it is over. `pin` says the same
+    with where each value came from (an option or the configuration) and overrides both. The calendar defaults
+    to the library's, with the pack's calendar file (if it names one) added. `agency` is every file's agency,
+    `agencies` a file's (by the path as shown); `jobs` > 1 audits files in worker processes, `runner` elsewhere (a
+    cluster: `tongzhou_check.cluster`), each with the same result as a serial run. A file its runner could not
+    audit (its worker died) is reported as unreadable (TZ001). `collect` counts what a caller needs in each
+    workbook (the annual appendix's facts); it must be a module-level function, to reach worker processes.
+    `limits` bound what reading one file may cost. Reentrant: no state is kept between calls.
     """
     if calendar is None:
         calendar = load_calendar(pack.calendar_file())
-    ctx = Context(pack=pack, as_of=as_of, year=year or as_of.year, calendar=calendar)
+    pin = pin or Pin(year=year, as_of=as_of)
+    start = pin.as_of or today()
+    ctx = Context(pack=pack, as_of=start, year=pin.year or start.year, calendar=calendar)
     tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
-    work = functools.partial(_audit_task, pack, ctx, collect, limits)
+    work = functools.partial(_audit_task, pack, ctx, collect, pin, limits)
     done: dict[int, FileResult] = {}
     for task, result in (runner or processes(jobs))(work, tasks):
         if isinstance(result, ReadError):
             index, source, shown, task_agency = task
             result = audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=task_agency),
-                                failure=result)
+                                failure=result, pin=pin)
         done[task[0]] = result
         if progress:
             progress(task[2])
@@ -323,7 +344,7 @@ def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date, year:
         calendar_source=calendar.source,
         calendar_covers=(calendar.first.isoformat(), calendar.last.isoformat()),
         calendar_missing_years=tuple(calendar.missing_years),
-        as_of=as_of.isoformat(),
+        as_of=_report_as_of(results, start).isoformat(),
         files=tuple(results),
         findings=findings,
         rule_docs=tuple(

@@ -3,6 +3,9 @@ summaries, the report pages' and JUnit's words. (Messages of rules are in the ru
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tongzhou_check.model import Severity
 
 SEVERITY = {
@@ -31,6 +34,45 @@ LABELS = {
                 "the other formats carry every finding.",
         "more_rule": "{rule}: {count}", "more_sep": ", ",
     },
+}
+PERIOD = {  # which year and as-of a file was audited at, and why (formats/records.py's period record)
+    "zh": {
+        "line": "审计年度 {year}({year_from}),检查基准日 {as_of}({as_of_from})",
+        "year_from": {"option": "由 --year 指定", "config": "取自配置文件", "as_of": "检查基准日所在年度",
+                      "title": "取自标题", "filename": "取自文件名", "dates": "取自记录日期",
+                      "default": "工作簿未写明年度,取默认年度"},
+        "detail": {"title": "取自标题「{detail}」", "filename": "取自文件名 {detail}",
+                   "dates": "取自记录日期:{detail} 个日期在该年"},
+        "as_of_from": {"option": "由 --as-of 指定", "config": "取自配置文件", "year_end": "该年度已结束,取年末",
+                       "today": "今天,北京时间"},
+    },
+    "en": {
+        "line": "audited year {year} ({year_from}), as of {as_of} ({as_of_from})",
+        "year_from": {"option": "given by --year", "config": "from the configuration", "as_of": "the as-of's year",
+                      "title": "from the title", "filename": "from the file name", "dates": "from the records' dates",
+                      "default": "no year in the workbook: the default"},
+        "detail": {"title": "from the title “{detail}”", "filename": "from the file name {detail}",
+                   "dates": "from the records' dates: {detail} dates in that year"},
+        "as_of_from": {"option": "given by --as-of", "config": "from the configuration",
+                       "year_end": "the year is over: its last day", "today": "today, Beijing time"},
+    },
+}
+
+
+def period_text(period: Mapping[str, Any], lang: str, detail: bool = True) -> str:
+    """A file's period record as one line: `审计年度 2018(取自标题「…」),检查基准日 2018-12-31(该年度已结束,取年末)`."""
+    text = PERIOD[lang]
+    source = period["year_from"]
+    year_from = text["year_from"][source]
+    if detail and period.get("detail") and source in text["detail"]:
+        year_from = text["detail"][source].format(detail=period["detail"])
+    return text["line"].format(year=period["year"], year_from=year_from, as_of=period["as_of"],
+                               as_of_from=text["as_of_from"][period["as_of_from"]])
+
+
+STATISTICS = {  # --statistics and grouped period lines
+    "zh": {"title": "各规则问题数(不含已豁免):", "files": ":{count} 个文件"},
+    "en": {"title": "Findings per rule (not counting waived ones):", "files": ": {count} files"},
 }
 REPORT_TEXT = {  # the Markdown and HTML audit reports
     "zh": {"title": "tzcheck 检查报告", "headers": ("位置", "规则", "级别", "条款", "问题"),

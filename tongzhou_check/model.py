@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -287,6 +288,27 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The year a workbook is audited for and the date deadlines are judged at, each with where it came from.
+
+    year_from: option | config | as_of (the as-of's year) | title | filename | dates | default (nothing said).
+    as_of_from: option | config | year_end (the audited year is over: its last day) | today.
+    detail: what the year was read from (the title, the file name, "N/M"), masked; "" when from an option.
+    dated: how many date cells of its records fall in each year ((year, count), by year); () when not counted.
+    """
+
+    year: int
+    as_of: dt.date
+    year_from: str = "option"
+    as_of_from: str = "option"
+    detail: str = ""
+    dated: tuple[tuple[int, int], ...] = ()
+
+    def dated_in(self, year: int) -> int:
+        return dict(self.dated).get(year, 0)
+
+
+@dataclass(frozen=True)
 class FileResult:
     path: str
     sha256: str
@@ -296,6 +318,7 @@ class FileResult:
     exempt: tuple[tuple[str, int], ...] = ()
     agency: tuple[str, str, str] | None = None  # (id, name, where it was found)
     facts: Facts | None = None
+    period: Period | None = None  # the year and as-of this file was audited at, and why
 
     def __post_init__(self) -> None:
         _as_table(self)
@@ -337,6 +360,7 @@ class Report:
     findings: FindingTable = field(default_factory=lambda: EMPTY)  # a tuple of Finding rows is taken too (made a table)
     fail_on: str = "error"  # the gate's threshold (error | warning | never), for formats that show pass/fail
     table_limit: int | None = TABLE_LIMIT  # findings a sheet the table shows (None: --show-all)
+    statistics: bool = False  # the table and concise formats end with counts per rule (--statistics)
     baseline_file: str | None = None
     baseline_unmatched: tuple[str, ...] = ()  # baseline entries (JSON) that match no finding any more
     rule_docs: tuple[RuleDoc, ...] = ()  # every rule of the pack audited with, in id order

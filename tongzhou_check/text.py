@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ YamlLoader.yaml_implicit_resolvers = {
 }
 
 
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """` (是否要找 X? / did you mean X?)` for the closest of the choices to a mistyped name, or ""."""
+    import difflib
+
+    options = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(name.lower(), list(options), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    found = options[close[0]]
+    return f"(是否要找 {found}? / did you mean {found}?)"
 MAX_TEXT_FILE = 16 << 20  # a rule pack's, configuration's, calendar's or baseline's file: far below this
 MAX_YAML_NODES = 1_000_000  # nodes a YAML document may expand to through its aliases (the whole pack: ~30,000)
 

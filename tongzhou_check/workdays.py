@@ -88,6 +88,33 @@ class Calendar:
             raise KeyError(self.missing_year(day))
         return value.date()
 
+    def back(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day before `day` (n ≥ 1), `day` itself not counted."""
+        if not self.covers(day):
+            raise KeyError(self.missing_year(day))
+        earlier = np.flatnonzero(self.working[: self._pos(day)])
+        if len(earlier) < n:
+            raise KeyError(self.first.year - 1)
+        found = self.first + dt.timedelta(days=int(earlier[-n]))
+        self._check_between(found, day)
+        return found
+
+    def roll_back(self, day: dt.date) -> dt.date:
+        """`day`, or the last working day before it when it is not one (a deadline counted backwards)."""
+        if not self.covers(day):
+            raise KeyError(self.missing_year(day))
+        earlier = np.flatnonzero(self.working[: self._pos(day) + 1])
+        if not len(earlier):
+            raise KeyError(self.first.year - 1)
+        found = self.first + dt.timedelta(days=int(earlier[-1]))
+        self._check_between(found, day)
+        return found
+
+    def _check_between(self, a: dt.date, b: dt.date) -> None:
+        gap = next((y for y in self.missing_years if a.year <= y <= b.year), None)
+        if gap is not None or not self.covers(a):
+            raise KeyError(gap if gap is not None else self.missing_year(a))
+
     # ---- column operations ----
     def _positions(self, days: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         """Day positions in the index and which days are covered."""

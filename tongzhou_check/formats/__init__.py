@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import BinaryIO
 
-from tongzhou_check.formats import github, html, json_format, junit, markdown, sarif, table
+from tongzhou_check.formats import concise, github, html, json_format, junit, markdown, sarif, table
 from tongzhou_check.model import Report
 
 Writer = Callable[[Report, str], str]
@@ -13,6 +13,7 @@ Writer = Callable[[Report, str], str]
 FORMATS: dict[str, Writer] = {
     "json": json_format.render,
     "table": table.render_text,
+    "concise": concise.render,
     "sarif": sarif.render,
     "junit": junit.render,
     "github": github.render,
@@ -23,5 +24,6 @@ STREAMS: dict[str, Callable[[Report, str, BinaryIO], None]] = {  # formats writt
     "json": json_format.write,
     "sarif": sarif.write,
 }
+HUMAN = frozenset({"table", "concise"})  # formats for a person: they end with the year, as-of and summary lines
 SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                            ".html": "html"}

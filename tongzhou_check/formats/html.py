@@ -8,7 +8,7 @@ from tongzhou_check.formats.markdown import fields
 from tongzhou_check.formats.records import as_records
 from tongzhou_check.grids import Document, Table
 from tongzhou_check.grids.html import render as render_page
-from tongzhou_check.labels import LABELS
+from tongzhou_check.labels import LABELS, period_text
 from tongzhou_check.labels import REPORT_TEXT as TEXT
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Report
@@ -28,7 +28,8 @@ def render(report: Report, lang: str) -> str:
         tables.append(Table(
             sheet=str(index + 1), title=f"{labels['file']}:{mask(file['path'])}{status}",
             grid=(text["headers"], *(fields(f, lang) for f in findings)), header_rows=1, formats=("text",) * 5,
-            notes=() if findings else (labels["no_findings"],),
+            notes=(*((period_text(file["period"], lang),) if file["period"] else ()),
+                   *(() if findings else (labels["no_findings"],))),
         ))
     summary = labels["summary"].format(**records["summary"])
     meta = (("", context), ("", summary))

@@ -14,6 +14,7 @@ from typing import Any
 
 from tongzhou_check.formats.records import as_records
 from tongzhou_check.labels import JUNIT_TEXT as TEXT
+from tongzhou_check.labels import period_text
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report
 
@@ -65,14 +66,18 @@ def render(report: Report, lang: str) -> str:
     root = ET.Element("testsuites")
     for index, file in enumerate(records["files"]):
         path = _xml(file["path"])
+        as_of = file["period"]["as_of"] if file["period"] else records["as_of"]
         suite = ET.SubElement(root, "testsuite", name=path, package=path, id=str(index),
-                              timestamp=f"{records['as_of']}T00:00:00", hostname="localhost")
+                              timestamp=f"{as_of}T00:00:00", hostname="localhost")
         properties = ET.SubElement(suite, "properties")
-        for key, value in (("as_of", records["as_of"]), ("status", file["status"]), ("sha256", file["sha256"]),
+        for key, value in (("as_of", as_of), ("status", file["status"]), ("sha256", file["sha256"]),
                            ("rule_pack", f"{records['rule_pack']['id']} {records['rule_pack']['version']}"),
                            ("tool", f"{records['tool']['name']} {records['tool']['version']}"),
                            ("fail_on", report.fail_on)):
             ET.SubElement(properties, "property", name=key, value=value)
+        if file["period"]:
+            ET.SubElement(properties, "property", name="year", value=str(file["period"]["year"]))
+            ET.SubElement(properties, "property", name="period", value=_xml(period_text(file["period"], lang)))
         findings = by_file.get(index, [])
         grouped: dict[tuple[int, str | None, str], list[tuple[Finding, dict[str, Any]]]] = {}
         for pair in findings:  # findings run by row, so a rule's findings on a sheet are gathered, not adjacent

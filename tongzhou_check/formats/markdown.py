@@ -6,7 +6,7 @@ import re
 from itertools import groupby
 
 from tongzhou_check.formats.records import as_records
-from tongzhou_check.labels import LABELS
+from tongzhou_check.labels import LABELS, period_text
 from tongzhou_check.labels import REPORT_TEXT as TEXT
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report
@@ -58,6 +58,8 @@ def render(report: Report, lang: str) -> str:
     for index, file in enumerate(records["files"]):
         status = f"({labels['unreadable']})" if file["status"] == "unreadable" else ""
         lines += ["", f"### {labels['file']}:{code(file['path'])}{status}"]
+        if file["period"]:
+            lines += ["", cell(period_text(file["period"], lang))]
         findings = by_file.get(index, [])
         if not findings:
             lines += ["", labels["no_findings"]]

@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from tongzhou_check.model import FindingTable, Report
+from tongzhou_check.model import FindingTable, Period, Report
 
 SCHEMA_VERSION = 1
 CHUNK = 10_000  # records serialised at a time when a document is streamed
@@ -94,6 +94,14 @@ def finding_chunks(t: FindingTable, lang: str) -> Chunks:
     return lambda: (finding_records(t, lang, slice(i, i + CHUNK)) for i in range(0, len(t), CHUNK))
 
 
+def period_record(period: Period | None) -> dict[str, Any] | None:
+    """The year and as-of a file was audited at, and where each came from."""
+    if period is None:
+        return None
+    return {"year": period.year, "as_of": period.as_of.isoformat(), "year_from": period.year_from,
+            "as_of_from": period.as_of_from, "detail": period.detail}
+
+
 def as_records(report: Report, lang: str = "zh", findings: Any = None) -> dict[str, Any]:
     """The report contract as plain records; `findings` stands in for the findings' records when given (a
     Streamed document's placeholder)."""
@@ -113,6 +121,7 @@ def as_records(report: Report, lang: str = "zh", findings: Any = None) -> dict[s
                 "sha256": f.sha256,
                 "status": f.status,
                 "agency": dict(zip(("id", "name", "from"), f.agency, strict=True)) if f.agency else None,
+                "period": period_record(f.period),
                 "sheets": [
                     {"name": s.name, "kind": s.kind, "header_row": s.header_row, "rows": s.rows, "hidden": s.hidden}
                     for s in f.sheets

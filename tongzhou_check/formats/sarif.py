@@ -128,7 +128,8 @@ def write(report: Report, lang: str, out: BinaryIO) -> None:
     run = {
         "tool": {"driver": {"name": records["tool"]["name"], "version": records["tool"]["version"], "rules": rules}},
         "artifacts": [
-            {"location": artifact_location(f["path"]), "hashes": {"sha-256": f["sha256"]}}
+            {"location": artifact_location(f["path"]), "hashes": {"sha-256": f["sha256"]},
+             **({"properties": {"period": f["period"]}} if f["period"] else {})}
             for f in records["files"]
         ],
         "language": LANGUAGES.get(lang, "zh-CN"),

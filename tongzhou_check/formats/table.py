@@ -14,13 +14,20 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tongzhou_check.labels import LABELS
+from tongzhou_check.formats.records import period_record
+from tongzhou_check.formats.summary import statistics_lines, summary_line
+from tongzhou_check.labels import LABELS, period_text
+from tongzhou_check.linebreak import cells, wrap
 from tongzhou_check.model import Finding, Report, Severity
 
 STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
 
 
-def _table(findings: list[Finding], lang: str, title: str) -> Table:
+NARROW = 100  # below this many columns the rule column shows the id alone
+
+
+def _table(findings: list[Finding], lang: str, title: str, width: int) -> Table:
+    """A sheet's findings; messages wrapped at punctuation to the width left for them on a `width` console."""
     text = LABELS[lang]
     table = Table(title=title, title_justify="left", show_lines=False, expand=True)
     table.add_column(text["cell"], no_wrap=True)
@@ -28,12 +35,22 @@ def _table(findings: list[Finding], lang: str, title: str) -> Table:
     table.add_column(text["severity"], no_wrap=True)
     table.add_column(text["clause"], no_wrap=True)
     table.add_column(text["message"], ratio=1, overflow="fold")
+    rows = []
     for f in findings:
         where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or text["file_level"])
-        severity = f"[{STYLES[f.severity]}]{text[f.severity]}[/]"
-        if f.suppressed:
-            severity = f"[dim]{text['waived']}[/]"
-        table.add_row(escape(where), f"{f.rule}\n{f.name}", severity, escape(f.clause), escape(f.message(lang)))
+        severity = text["waived"] if f.suppressed else text[f.severity]
+        rule = f.rule if width < NARROW else f"{f.rule}\n{f.name}"
+        rows.append((f, where, rule, severity))
+    fixed = [max([cells(text[key]), *(cells(line) for row in rows for line in row[i].split("\n"))])
+             for i, key in ((1, "cell"), (2, "rule"), (3, "severity"))]
+    fixed.append(max([cells(text["clause"]), *(cells(row[0].clause) for row in rows)]))
+    room = width - sum(fixed) - 2 * 5 - 6  # the other columns, a space either side of each, six borders
+    for f, where, rule, severity in rows:
+        message = f.message(lang)
+        if room >= 12:
+            message = "\n".join(wrap(message, room))
+        style = "dim" if f.suppressed else STYLES[f.severity]
+        table.add_row(escape(where), rule, f"[{style}]{escape(severity)}[/]", escape(f.clause), escape(message))
     return table
 
 
@@ -55,6 +72,9 @@ def render(report: Report, lang: str, console: Console) -> None:
     for index, result in enumerate(report.files):
         status = f" [red]({text['unreadable']})[/]" if result.status == "unreadable" else ""
         console.rule(f"[bold]{text['file']}: {escape(result.path)}[/]{status}", align="left")
+        if result.period is not None:
+            for line in wrap(period_text(period_record(result.period), lang), console.width - 2):
+                console.print("  " + escape(line), style="dim", soft_wrap=True)
         findings = by_file.get(index, [])
         if not findings:
             console.print(f"  [green]{text['no_findings']}[/]")
@@ -62,10 +82,14 @@ def render(report: Report, lang: str, console: Console) -> None:
         for sheet, group in groupby(findings, key=lambda p: p[1]):
             positions = [position for position, _ in group]
             shown = positions if report.table_limit is None else positions[: report.table_limit]
-            console.print(_table(table.take(shown), lang, escape(sheet) if sheet else text["file_level"]))
+            console.print(_table(table.take(shown), lang, escape(sheet) if sheet else text["file_level"],
+                                 console.width))
             if len(shown) < len(positions):
                 console.print(_more(rules[positions[len(shown):]].tolist(), text), soft_wrap=True)
-    console.print(text["summary"].format(**report.summary()), soft_wrap=True)
+    if report.statistics:
+        for line in statistics_lines(report, lang):
+            console.print(escape(line), soft_wrap=True)
+    console.print(escape(summary_line(report, lang)), soft_wrap=True)
 
 
 def render_text(report: Report, lang: str) -> str:

@@ -74,15 +74,17 @@ def warm(rules: str | None, config: str | None) -> None:
 
 def run_job(job: Job) -> Outcome:
     """Audit one file as `tzcheck audit FILE --as-of … --agency … --format json` does."""
+    from tongzhou_check.audityear import Pin
     from tongzhou_check.baseline import fingerprints
     from tongzhou_check.engine import audit
     from tongzhou_check.formats.json_format import render_bytes
 
-    base = _settings(job.rules, job.config)
-    settings = dataclasses.replace(base, as_of=dt.date.fromisoformat(job.as_of), year=job.year)
+    settings = _settings(job.rules, job.config)
     source = Path(job.source)
-    report = audit([(source, job.shown)], settings.pack, settings.as_of, settings.year, calendar=settings.calendar,
-                   agency=job.agency)
+    # as `--as-of` pins it: the date is the desk's, the audited year the workbook's own (its title, name or dates)
+    pin = Pin(as_of=dt.date.fromisoformat(job.as_of))
+    report = audit([(source, job.shown)], settings.pack, pin.as_of, calendar=settings.calendar, agency=job.agency,
+                   pin=pin)
     report = dataclasses.replace(report, fail_on=settings.fail_on)
     result = report.files[0]
     summary = report.summary()
