@@ -288,3 +288,111 @@ def test_merged_ranges_past_the_cells_are_cut_to_them(tmp_path: Path, merges: li
     assert_clean(result)
     assert report["files"][0]["status"] == "ok"
     assert report["summary"]["rows"] >= 1
+
+
+# 4. Rich markup in what users type ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ("audit", "sample_lists/区教委-2018.xlsx", "--agency", "[/x]"),
+    ("audit", "sample_lists/[bold]不存在[/].xlsx"),
+    ("explain", "[/red]"),
+    ("duties", "[link=x]"),
+    ("audit", "sample_lists/区教委-2018.xlsx", "--as-of", "[/]"),
+])
+def test_user_text_in_an_error_is_printed_as_typed(args: tuple[str, ...]) -> None:
+    result = run(*args, timeout=30)
+    assert result.code == 2
+    assert_clean(result, "tzcheck:")
+    assert "MarkupError" not in result.err
+    typed = next(a for a in args[1:] if "[" in a)
+    assert typed.replace("sample_lists/", "").split(".xlsx")[0] in result.err
+
+
+def test_a_configuration_value_with_markup_is_printed_as_typed(tmp_path: Path) -> None:
+    config = tmp_path / "tzcheck.toml"
+    config.write_text('agency = "[/red]不存在"\n', encoding="utf-8")
+    result = run("audit", "sample_lists/区教委-2018.xlsx", "--config", str(config), timeout=30)
+    assert result.code == 2
+    assert_clean(result, "[/red]不存在")
+
+
+# 5. Control characters never reach a terminal ----------------------------------------------------------------
+
+UNSEEN = ("\x1b", "\x07", "\u202e", "\x9b")
+
+
+def _cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def _xlsx_with_controls(path: Path) -> Path:
+    """Cells holding ESC, BEL and C1 as Excel writes them (`_x001B_`), in a sheet named with an RTL override."""
+    headers = ["序号", "征集事项", "起始日期", "截止日期", "收到意见数", "采纳意见数"]
+    head = "".join(_cell(f"{chr(65 + i)}1", h) for i, h in enumerate(headers))
+    row = (_cell("A2", "1") + _cell("B2", "关于_x001B_[2J某事项_x009B_") + _cell("C2", "2018-03-01")
+           + _cell("D2", "2018-03-02") + _cell("E2", "十_x001B_]0;title_x0007_二") + _cell("F2", "1"))
+    package = hostile.package(path, f'<worksheet xmlns="{hostile.MAIN}"><sheetData><row r="1">{head}</row>'
+                                    f'<row r="2">{row}</row></sheetData></worksheet>')
+    with zipfile.ZipFile(package) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace("意见征集".encode(), "意见\u202e征集".encode())
+    with zipfile.ZipFile(package, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["table", "concise", "markdown", "html", "github", "json", "sarif", "junit"])
+def test_control_characters_are_shown_escaped_in_every_format(tmp_path: Path, fmt: str) -> None:
+    xlsx = _xlsx_with_controls(tmp_path / "ctrl.xlsx")
+    csv = tmp_path / "esc\x1b[2J-意见征集.csv"
+    csv.write_bytes("序号,征集事项,起始日期,截止日期,收到意见数,采纳意见数\n"
+                    "1,\x1b]0;pwned\x07关于\u202e某事项,2018-03-01,2018-03-02,x\x1b[31m,1\n".encode())
+    result = run("audit", str(xlsx), str(csv), "--as-of", AS_OF, "--format", fmt, "-o", str(tmp_path / "r.txt"))
+    assert result.code == 1
+    for text in (result.out, result.err, (tmp_path / "r.txt").read_text("utf-8")):
+        assert not any(ch in text for ch in UNSEEN), fmt
+    assert "\\x1b" in result.out + result.err
+    assert_clean(result)
+
+
+# 6. Paths that are not regular files -------------------------------------------------------------------------
+
+def test_a_fifo_a_device_and_a_loop_are_notes_not_hangs(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "管道.xlsx")
+    (tmp_path / "零.xlsx").symlink_to("/dev/zero")
+    (tmp_path / "环.xlsx").symlink_to(tmp_path / "环.xlsx")
+    (tmp_path / "好.xlsx").write_bytes((ROOT / "sample_lists" / "区教委-2018.xlsx").read_bytes())
+    result = run("audit", str(tmp_path / "管道.xlsx"), str(tmp_path / "零.xlsx"), str(tmp_path / "好.xlsx"),
+                 "--as-of", AS_OF, "--format", "json", timeout=30)
+    assert result.code == 0
+    assert_clean(result, "管道.xlsx", "零.xlsx", "不是普通文件")
+    assert [f["path"] for f in json.loads(result.out)["files"]] == [str(tmp_path / "好.xlsx")]
+    globbed = run("audit", f"{tmp_path}/*.xlsx", "--as-of", AS_OF, "--format", "concise", timeout=30)
+    assert globbed.code == 0
+    assert_clean(globbed, "环.xlsx")
+    alone = run("audit", str(tmp_path / "环.xlsx"), "--as-of", AS_OF, timeout=30)
+    assert alone.code == 2
+    assert_clean(alone, "环.xlsx")
+
+
+def test_an_output_that_is_the_input_by_another_name_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "区教委-2018.xlsx"
+    source.write_bytes((ROOT / "sample_lists" / "区教委-2018.xlsx").read_bytes())
+    before = sha256(source)
+    os.link(source, tmp_path / "硬链接.json")
+    (tmp_path / "软链接.json").symlink_to(source)
+    (tmp_path / "环.json").symlink_to(tmp_path / "环.json")
+    for target, said in (("硬链接.json", "overwrite an input"), ("软链接.json", "overwrite an input"),
+                         ("环.json", "symbolic link")):
+        result = run("audit", str(source), "--as-of", AS_OF, "-o", str(tmp_path / target), timeout=30)
+        assert result.code == 2
+        assert_clean(result, target, said)
+    assert sha256(source) == before
+
+
+def test_an_annotated_copy_openpyxl_cannot_open_says_why(tmp_path: Path) -> None:
+    xlsx = _xlsx_with_controls(tmp_path / "最小.xlsx")
+    result = run("audit", str(xlsx), "--as-of", AS_OF, "-o", str(tmp_path / "批注.xlsx"), timeout=60)
+    assert result.code == 2
+    assert_clean(result, "最小.xlsx", "openpyxl 无法打开此工作簿", "cannot open it")

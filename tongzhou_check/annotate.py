@@ -14,6 +14,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from tongzhou_check.labels import LABELS
 from tongzhou_check.model import Finding, Report, Severity
+from tongzhou_check.text import visible
 
 SHEET = {"zh": "tzcheck检查结果", "en": "tzcheck findings"}
 HEADERS = ("cell", "rule", "severity", "clause", "message")  # LABELS keys
@@ -46,7 +47,11 @@ def annotate(report: Report, source: Path, target: Path, lang: str = "zh") -> in
     try:
         book = load_workbook(source)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise AnnotateError(f"{source}: 无法打开 / cannot be opened ({type(exc).__name__})") from None
+        why = visible(str(exc))[:160] or type(exc).__name__
+        raise AnnotateError(f"{source}: openpyxl 无法打开此工作簿(tzcheck 用 calamine 读取,openpyxl 写批注副本,"
+                            f"它对文件结构要求更严格),请用 Excel 或 WPS 另存为 .xlsx 后重试 / openpyxl, which writes "
+                            f"the annotated copy, cannot open it (calamine, which audits, is more lenient): {why}; "
+                            "save it again as .xlsx in Excel or WPS and retry") from None
     findings = list(report.findings)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:

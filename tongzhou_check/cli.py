@@ -233,6 +233,8 @@ def _given(paths: list[str], settings: Settings, outputs: list[Path] = (),
     given = inputs(paths, settings, outputs, suffixes, copies, stdin=stdin)
     for name in given.skipped:
         _note(f"跳过,不是工作簿 / skipped, not a workbook: {name}", quiet)
+    for name in given.irregular:
+        _note(f"跳过,不是普通文件 / skipped, not a regular file: {name}", quiet)
     if given.excluded:
         _note(f"按 --exclude 排除 {given.excluded} 个文件 / {given.excluded} files excluded", quiet)
     return given

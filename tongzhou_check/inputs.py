@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from tongzhou_check.reader.workbook import SUFFIXES
 from tongzhou_check.sources import Source, SourceError, expand_url, is_url
+from tongzhou_check.text import visible
 
 STDIN = "-"
 
@@ -25,6 +26,7 @@ class Expanded:
     files: list[tuple[Source, str]]  # (path or URL, as shown in reports)
     skipped: list[str] = field(default_factory=list)  # named files that are no workbook (by their suffix)
     excluded: int = 0  # files left out by --exclude
+    irregular: list[str] = field(default_factory=list)  # named workbooks that are no regular file (a FIFO, a device)
 
 
 def excluded(shown: str, patterns: Sequence[str]) -> bool:
@@ -56,12 +58,15 @@ def gather(patterns: list[str], exclude: Sequence[str] = (), stdin: Path | None 
     (its path shown as `-`)."""
     files: list[tuple[Source, str]] = []
     skipped: list[str] = []
+    irregular: list[str] = []
 
     def named(path: Path) -> None:
-        if path.suffix.lower() in SUFFIXES:
-            files.append((path, path.as_posix()))
+        if path.suffix.lower() not in SUFFIXES:
+            skipped.append(visible(path.as_posix()))
+        elif not path.is_file():  # a FIFO, a device, a socket (or a link to one) would hang the reader
+            irregular.append(visible(path.as_posix()))
         else:
-            skipped.append(path.as_posix())
+            files.append((path, visible(path.as_posix())))
 
     for pattern in patterns:
         path = Path(pattern)
@@ -74,16 +79,16 @@ def gather(patterns: list[str], exclude: Sequence[str] = (), stdin: Path | None 
                 raise NoInput(str(exc)) from None
             if not urls and not glob.has_magic(pattern):
                 raise NoInput(f"找不到文件或目录 / no such file or directory: {pattern}")
-            files += [(url, url) for url in urls]
+            files += [(url, visible(url)) for url in urls]
         elif path.is_dir():
-            files += [(p, p.as_posix()) for p in _workbooks_in(path)]
-        elif path.exists():
+            files += [(p, visible(p.as_posix())) for p in _workbooks_in(path)]
+        elif path.exists() or path.is_symlink():
             named(path)
         elif glob.has_magic(pattern):
             for match in sorted(glob.glob(pattern, recursive=True)):
                 m = Path(match)
                 if m.is_dir():
-                    files += [(p, p.as_posix()) for p in _workbooks_in(m)]
+                    files += [(p, visible(p.as_posix())) for p in _workbooks_in(m)]
                 elif not m.name.startswith(("~$", ".~lock")):
                     named(m)
         else:
@@ -101,7 +106,7 @@ def gather(patterns: list[str], exclude: Sequence[str] = (), stdin: Path | None 
     if not unique:
         raise NoInput(f"没有可检查的工作簿 / nothing to audit: no workbook ({', '.join(SUFFIXES)}) in "
                       + ", ".join(patterns) + (f" ({left_out} excluded)" if left_out else ""))
-    return Expanded(unique, skipped, left_out)
+    return Expanded(unique, skipped, left_out, irregular)
 
 
 def save_stdin(data: bytes, folder: Path) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tongzhou_check.privacy import CANDIDATE, mask_text
+from tongzhou_check.text import visible
 
 # Long digit runs (half- or full-width, an ID's final X included) are masked even before the privacy rule's
 # detectors know what they are: a report that echoes a cell must never become the leak.
@@ -22,7 +23,11 @@ def mask_run(run: str) -> str:
 
 
 def mask(text: str | None) -> str | None:
-    """The text with every personal identifier the privacy detectors find, and every long digit run, masked."""
-    if not text or CANDIDATE.search(text) is None:  # no 6-digit run and no label: nothing either step would change
+    """The text with every personal identifier the privacy detectors find, and every long digit run, masked, and
+    every control or bidi-override character shown as an escape (text.visible)."""
+    if not text:
+        return text
+    text = visible(text)
+    if CANDIDATE.search(text) is None:  # no 6-digit run and no label: nothing either step would change
         return text
     return _DIGIT_RUN.sub(lambda m: mask_run(m.group(0)), mask_text(text))

@@ -216,9 +216,19 @@ class Inputs:
     agencies: dict[str, str]  # path as shown → agency id
     skipped: list[str] = field(default_factory=list)  # named files that are no workbook
     excluded: int = 0  # files left out by --exclude
+    irregular: list[str] = field(default_factory=list)  # named workbooks that are no regular file (never opened)
 
 
 ANNOTATABLE = (".xlsx", ".xlsm")  # what an annotated copy can be made of (annotate.py, openpyxl)
+
+
+def _identity(path: Path) -> tuple[int, int] | str:
+    """What a file is, whatever names it: its device and inode (a hard link is the same file), else its path."""
+    try:
+        info = path.stat()
+        return (info.st_dev, info.st_ino)
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
 
 
 def writable(target: Path) -> None:
@@ -249,9 +259,11 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
     except NoInput as exc:
         raise UsageError(str(exc)) from None
     files = expanded.files
-    read = {Path(path).resolve() for path, _ in files if not is_url(path)}
+    read = {_identity(Path(path)) for path, _ in files if not is_url(path)}
     for target in outputs:
-        if target.resolve() in read:
+        if target.is_symlink() and not target.exists():  # a loop, or a link to nowhere
+            raise UsageError(f"无法写入 / cannot write {target}: 符号链接无效 / a broken or looping symbolic link")
+        if _identity(target) in read:
             raise UsageError(f"报告文件不能覆盖被检查的工作簿 / the report would overwrite an input workbook: {target}")
         writable(target)
     if copies and len(files) != 1:
@@ -272,4 +284,4 @@ def inputs(paths: list[str], settings: Settings, outputs: list[Path] = (), suffi
             raise UsageError(f"未知单位 / unknown agency: {name}{did_you_mean(name, names)} "
                              "(tzcheck duties lists them)")
         agencies[shown] = found
-    return Inputs(files, agencies, expanded.skipped, expanded.excluded)
+    return Inputs(files, agencies, expanded.skipped, expanded.excluded, expanded.irregular)

@@ -14,6 +14,20 @@ import yaml
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
 
+# Characters a terminal acts on instead of showing (C0 and C1 controls but tab and line breaks, DEL) and those that
+# reorder the text around them (bidi embeddings, overrides, isolates, marks): echoed text shows them escaped.
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """The text with every control and bidi-override character shown as an escape (`\\x1b`, `\\u202e`), so a cell,
+    a sheet or a file name cannot move a terminal's cursor, retitle its window or reverse the text after it."""
+    if _UNSEEN.search(text) is None:
+        return text
+    return _UNSEEN.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else
+                       f"\\u{ord(m.group(0)):04x}", text)
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 

@@ -11,6 +11,7 @@ from typing import Any
 import python_calamine as calamine
 
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_zip
+from tongzhou_check.text import visible
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
@@ -127,7 +128,7 @@ def _read_sheet(book: calamine.CalamineWorkbook, index: int, meta: Any) -> RawSh
     rows = _cells(sheet) if sheet.height else []
     merges = _within(rows, [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])])
     hidden = str(meta.visible).rsplit(".", 1)[-1].lower() != "visible"
-    return RawSheet(name=meta.name, index=index, rows=rows, merges=merges, hidden=hidden)
+    return RawSheet(name=visible(meta.name), index=index, rows=rows, merges=merges, hidden=hidden)
 
 
 def _within(rows: list[list[Any]], merges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -170,4 +171,4 @@ def _read_csv(path: Path) -> RawSheet:
         raise ReadError("corrupt", str(exc)) from None
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    return RawSheet(name=path.stem, index=0, rows=rows)
+    return RawSheet(name=visible(path.stem), index=0, rows=rows)
