@@ -46,9 +46,9 @@ def dense_range_declared(path: Path) -> Path:
 
 
 def dense_range_liar(path: Path) -> Path:
-    """~20 KB: a 17 MiB sheet part (whitespace, so it compresses 1000×, below the zip-bomb floor) that declares
-    A1:B2 but holds XFD1048576. Too big for the reader to read through before calamine, so it reaches calamine and
-    aborts the process: what only process isolation (a worker per file) survives."""
-    padding = " " * (17 << 20)
+    """~2 KB: a 1 MiB sheet part (whitespace, so it compresses 1000×, far below the zip-bomb floor) that declares
+    A1:B2 but holds XFD1048576. Too big for the reader to read through before calamine (limits.SCAN_BELOW), so it
+    reaches calamine and aborts the process: what only process isolation (a worker per file) survives."""
+    padding = " " * (1 << 20)
     return package(path, f'<worksheet xmlns="{MAIN}"><dimension ref="A1:B2"/><sheetData>{padding}{FAR_CELLS}'
                          '</sheetData></worksheet>')

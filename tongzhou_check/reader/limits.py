@@ -20,10 +20,11 @@ MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML: a 1,000,000-row log is ~0.6 GiB
 BOMB_RATIO = 200  # real sheets compress 5–30×; a part this much smaller than it inflates to is a zip bomb
 BOMB_FLOOR = 32 << 20  # … once it inflates past 32 MiB (small parts of any ratio are harmless)
 _PREFIX = 64 << 10  # the start of a sheet part, where Excel, WPS, LibreOffice and openpyxl write <dimension>
-SCAN_BELOW = 16 << 20  # a sheet part smaller than this has its cells' references read (~0.1 s), whatever its
-# <dimension> says (a small file that lies about it is the cheap attack); a bigger one is taken at its word
+SCAN_BELOW = 256 << 10  # a sheet part smaller than this has its cells' references read (≤ 5 ms), whatever its
+# <dimension> says (a small file that lies about it is the cheap attack); a bigger one is taken at its word (one
+# that lies reaches calamine, and only the worker per file contains it: docs/security.md)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')  # a cell's reference (a row's r= holds digits only)
 _COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
 _MIN_STRING = 8  # bytes of the smallest shared string, `<si><t/>` + `</si>`
 
