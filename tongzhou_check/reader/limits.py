@@ -21,8 +21,8 @@ BOMB_RATIO = 200  # real sheets compress 5–30×; a part this much smaller than
 BOMB_FLOOR = 32 << 20  # … once it inflates past 32 MiB (small parts of any ratio are harmless)
 _PREFIX = 64 << 10  # the start of a sheet part, where Excel, WPS, LibreOffice and openpyxl write <dimension>
 SCAN_BELOW = 256 << 10  # a sheet part smaller than this has its cells' references read (≤ 5 ms), whatever its
-# <dimension> says (a small file that lies about it is the cheap attack); a bigger one is taken at its word (one
-# that lies reaches calamine, and only the worker per file contains it: docs/security.md)
+# <dimension> says (a small file that lies about it is the cheap attack); a bigger one is taken at its <dimension>,
+# or left to calamine without one (a liar then reaches calamine, and only the worker per file contains it)
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?"')
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')  # a cell's reference (a row's r= holds digits only)
 _COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="(\d+)"')
@@ -69,7 +69,7 @@ def _span(first_col: bytes, first_row: bytes, last_col: bytes | None, last_row: 
 
 
 def _scanned_span(book: zipfile.ZipFile, name: str) -> tuple[int, str]:
-    """The range of the cells a sheet without <dimension> holds: read through, keeping the extremes."""
+    """The range of the cells a (small) sheet holds: read through, keeping the extremes."""
     rows, cols = [1 << 30, 0], [1 << 30, 0]
     tail = b""
     with book.open(name) as part:
@@ -119,9 +119,11 @@ def _check_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -
     if b"sheetData" not in prefix and b"<worksheet" not in prefix and b":worksheet" not in prefix:
         return
     found = _DIMENSION.search(prefix)
-    if found and info.file_size >= SCAN_BELOW:
-        cells, shape = _span(*found.groups()), found.group(0).split(b'"')[1].decode("ascii")
-    else:
+    if info.file_size < SCAN_BELOW:
         cells, shape = _scanned_span(book, info.filename)
+    elif found:
+        cells, shape = _span(*found.groups()), found.group(0).split(b'"')[1].decode("ascii")
+    else:  # a big sheet without <dimension> (openpyxl's write-only mode): reading it through would cost a second
+        return
     if cells > limits.max_cells:
         raise LimitExceeded("too_many_cells", range=shape, cells=cells, limit=limits.max_cells)
