@@ -395,4 +395,4 @@ def test_an_annotated_copy_openpyxl_cannot_open_says_why(tmp_path: Path) -> None
     xlsx = _xlsx_with_controls(tmp_path / "最小.xlsx")
     result = run("audit", str(xlsx), "--as-of", AS_OF, "-o", str(tmp_path / "批注.xlsx"), timeout=60)
     assert result.code == 2
-    assert_clean(result, "最小.xlsx", "openpyxl 无法打开此工作簿", "cannot open it")
+    assert_clean(result, "最小.xlsx", "openpyxl 无法读取此工作簿", "cannot read it", "File contains no valid workbook")

@@ -48,10 +48,10 @@ def annotate(report: Report, source: Path, target: Path, lang: str = "zh") -> in
         book = load_workbook(source)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         why = visible(str(exc))[:160] or type(exc).__name__
-        raise AnnotateError(f"{source}: openpyxl 无法打开此工作簿(tzcheck 用 calamine 读取,openpyxl 写批注副本,"
-                            f"它对文件结构要求更严格),请用 Excel 或 WPS 另存为 .xlsx 后重试 / openpyxl, which writes "
-                            f"the annotated copy, cannot open it (calamine, which audits, is more lenient): {why}; "
-                            "save it again as .xlsx in Excel or WPS and retry") from None
+        raise AnnotateError(f"{source}: 无法打开 / cannot be opened: 写批注副本的 openpyxl 无法读取此工作簿({why}),"
+                            "检查所用的 calamine 可以;请用 Excel 或 WPS 另存为 .xlsx 后重试 / openpyxl, which writes "
+                            f"the annotated copy, cannot read it ({why}) though calamine, which audits, can; save it "
+                            "again as .xlsx in Excel or WPS and retry") from None
     findings = list(report.findings)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in findings:
