@@ -140,7 +140,10 @@ def _sha256(path: Path) -> str:
 
 def _waive(findings: FindingTable, sheets: Sequence[SheetData], pack: Pack) -> FindingTable:
     """Mark findings waived by their row's 豁免说明 entry (kept, suppressed, never failing)."""
-    granted = {sheet.name: parse_waivers(sheet, pack).granted for sheet in sheets if sheet.waiver is not None}
+    granted: dict[str, dict] = {}
+    for sheet in sheets:  # stacked tables of one sheet share its name: their rows differ
+        if sheet.waiver is not None:
+            granted.setdefault(sheet.name, {}).update(parse_waivers(sheet, pack).granted)
     if not any(granted.values()):
         return findings
     waivable = {r.id for r in pack.rules.values() if r.check is None or CHECKS[r.check].waivable}

@@ -42,15 +42,16 @@ def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None,
     listing: list[SheetResult] = []
     for raw in raws:
         has_cells = any(any(v != "" for v in row) for row in raw.rows)
-        layout = recogniser.layout(raw) if has_cells else None
-        if layout is None:
+        tables = recogniser.tables(raw) if has_cells else []
+        if not tables:
             if has_cells:  # an empty sheet (Excel's spare Sheet2) is listed, not reported
                 unrecognised.append(raw)
             listing.append(SheetResult(raw.name, None, None, 0, raw.hidden))
             continue
-        sheet = build_sheet(raw, layout, pack.reading)
-        sheets.append(sheet)
-        listing.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
+        for layout in tables:  # stacked tables of other headers: one entry each, under the sheet's name
+            sheet = build_sheet(raw, layout, pack.reading)
+            sheets.append(sheet)
+            listing.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
     return Workbook(path, None, tuple(sheets), tuple(unrecognised), len(raws), tuple(listing))
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
 
 from tongzhou_check.packtypes import Kind, Pack
 from tongzhou_check.reader.parse import display
@@ -36,6 +40,7 @@ class Layout:
     first_column: int = 0
     last_column: int = 0
     missing: tuple[str, ...] = field(default=())
+    end: int | None = None  # 0-based row where a stacked table of another header starts (None: the sheet's end)
 
     @property
     def header_row(self) -> int:
@@ -43,16 +48,16 @@ class Layout:
         return self.bottom + 1
 
 
-def _fill_merges(rows: list[list], merges: list[tuple[int, int, int, int]], limit: int) -> list[list]:
-    """A copy of the first `limit` rows with every merged cell holding its range's top-left value."""
-    grid = [list(r) for r in rows[:limit]]
+def _fill_merges(rows: list[list], merges: list[tuple[int, int, int, int]], first: int, limit: int) -> list[list]:
+    """A copy of rows[first:limit] with every merged cell holding its range's top-left value."""
+    grid = [list(r) for r in rows[first:limit]]
     for r0, c0, r1, c1 in merges:
-        if r0 >= limit:
+        if r0 >= limit or r1 < first:
             continue
         value = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        for r in range(r0, min(r1, limit - 1) + 1):
-            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
-                grid[r][c] = value
+        for r in range(max(r0, first), min(r1, limit - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r - first]) - 1) + 1):
+                grid[r - first][c] = value
     return grid
 
 
@@ -69,6 +74,7 @@ class Recogniser:
         }
         names = [(self._norm(n), key) for key, kind in pack.kinds.items() for n in kind.names]
         self.names = sorted(names, key=lambda item: -len(item[0]))
+        self._all_headers = frozenset(h for lookup in self.lookups.values() for h in lookup)
 
     def kind_by_name(self, sheet_name: str) -> str | None:
         name = self._norm(sheet_name)
@@ -77,43 +83,96 @@ class Recogniser:
             return exact[0]
         return next((key for n, key in self.names if n and n in name), None)
 
-    def layout(self, raw: RawSheet) -> Layout | None:
-        """The sheet's layout, or None when neither its name nor a header identifies a kind."""
-        scan = min(len(raw.rows), self.pack.reading.header_scan_rows + 1)
-        grid = _fill_merges(raw.rows, raw.merges, scan)
-        counts = [sum(1 for v in row if display(v)) for row in raw.rows[:scan]]
+    def _candidates(self, raw: RawSheet, first: int, tops: int) -> tuple[list[Layout], list[int]]:
+        """Every kind's header match with its upper row among rows first … first+tops-1 (0-based), and the
+        number of values in each row of that window."""
+        stop = min(len(raw.rows), first + tops + 1)
+        grid = _fill_merges(raw.rows, raw.merges, first, stop)
+        counts = [sum(1 for v in row if display(v)) for row in raw.rows[first:stop]]
         texts = [[self._norm(display(v)) for v in row] for row in grid]
         shown = [["".join(display(v).split()) for v in row] for row in grid]  # `公开\n属性` → 公开属性
         candidates: list[Layout] = []
-        for top in range(min(scan, self.pack.reading.header_scan_rows)):
+        for top in range(min(len(grid), tops)):
             if counts[top] < 2:  # blank, a title or a single label is never part of a header
                 continue
             for bottom in (top, top + 1):
-                if bottom >= scan or counts[bottom] < 2:
+                if bottom >= len(grid) or counts[bottom] < 2:
                     continue
                 for kind in self.pack.kinds.values():
                     found = self._match(kind, texts, shown, top, bottom)
                     if found.score:
-                        candidates.append(found)
+                        candidates.append(dataclasses.replace(found, top=top + first, bottom=bottom + first))
+        return candidates, counts
+
+    def layout(self, raw: RawSheet) -> Layout | None:
+        """The sheet's layout, or None when neither its name nor a header identifies a kind."""
+        return self._layout(raw)[0]
+
+    def _layout(self, raw: RawSheet) -> tuple[Layout | None, list[Layout]]:
+        """The best header in the scanned rows, and every valid header match found there."""
+        candidates, counts = self._candidates(raw, 0, self.pack.reading.header_scan_rows)
         by_name = self.kind_by_name(raw.name)
-
-        def rank(c: Layout) -> tuple:
-            return (c.score, c.top == c.bottom, -c.top)
-
         valid = [c for c in candidates if not c.missing]
         named = [c for c in valid if c.kind.key == by_name]
         if named:
-            return max(named, key=rank)
+            return max(named, key=_rank), valid
         if valid:
-            return max(valid, key=rank)
+            return max(valid, key=_rank), valid
         if by_name is None:
-            return None
+            return None, valid
         partial = [c for c in candidates if c.kind.key == by_name]
         if partial:
-            return max(partial, key=rank)
+            return max(partial, key=_rank), valid
         kind = self.pack.kinds[by_name]
         first = next((r for r, n in enumerate(counts) if n), 0)
-        return Layout(kind=kind, top=first, bottom=first, columns={}, missing=kind.required)
+        return Layout(kind=kind, top=first, bottom=first, columns={}, missing=kind.required), valid
+
+    def tables(self, raw: RawSheet) -> list[Layout]:
+        """Every table of the sheet, each ending where the next begins: lower down, a header row that differs
+        from the table's own (other columns, or another kind) starts a new table (stacked tables); one that
+        repeats it does not (the sheet reader skips it)."""
+        first, valid = self._layout(raw)
+        if first is None:
+            return []
+        # a better-scoring header lower down is a stacked table: the sheet's first table is the topmost header
+        # with rows of its own before the next one
+        above = [c for c in valid if c.bottom + 1 < first.top
+                 and any(any(display(v) for v in row) for row in raw.rows[c.bottom + 1:first.top])]
+        if above:
+            top = min(c.top for c in above)
+            first = max([c for c in above if c.top == top], key=_rank)
+        tables = [first]
+        if not first.columns:
+            return tables
+        for r in self._header_like_rows(raw, first.bottom + 1):
+            current = tables[-1]
+            if r <= current.bottom:
+                continue
+            found, _ = self._candidates(raw, r, 1)
+            valid = [c for c in found if not c.missing]
+            if not valid:
+                continue
+            same_kind = [c for c in valid if c.kind.key == current.kind.key]
+            best = max(same_kind or valid, key=_rank)
+            if best.kind.key == current.kind.key and _shape(best) == _shape(current):
+                continue  # the header printed again
+            tables[-1] = dataclasses.replace(current, end=r)
+            tables.append(best)
+        return tables
+
+    def _header_like_rows(self, raw: RawSheet, start: int) -> list[int]:
+        """Rows from `start` on with at least two cells that are some kind's header text (0-based)."""
+        rows = raw.rows[start:]
+        if not rows:
+            return []
+        width = max(len(r) for r in rows)
+        hits = np.zeros(len(rows), dtype=int)
+        for c in range(width):
+            cells = pd.Series([r[c] if c < len(r) else "" for r in rows], dtype=object)
+            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+            known = np.array([isinstance(u, str) and self._norm(u) in self._all_headers for u in uniques] + [False])
+            hits += known[codes]
+        return [int(i) + start for i in np.flatnonzero(hits >= 2)]
 
     def _match(self, kind: Kind, texts: list[list[str]], shown: list[list[str]], top: int, bottom: int) -> Layout:
         lookup = self.lookups[kind.key]
@@ -159,6 +218,14 @@ class Recogniser:
             last_column=max(used, default=0),
             missing=tuple(k for k in kind.required if k not in columns),
         )
+
+
+def _shape(layout: Layout) -> dict[str, tuple]:
+    return {key: (ref.index, ref.options) for key, ref in layout.columns.items()}
+
+
+def _rank(c: Layout) -> tuple:
+    return (c.score, c.top == c.bottom, -c.top)
 
 
 def _group_width(upper: list[str], c: int) -> int:

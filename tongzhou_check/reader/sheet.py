@@ -113,11 +113,12 @@ class SheetData:
 def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     """The data region below the header: cell grid with merges filled, continuation mask, record rows.
 
-    Notes rows and banner rows are never records; the table ends at the first notes row after data (a banner
-    is a section heading inside the table, so the rows after it are still read).
+    Notes rows, banner rows and rows printing the header again (stacked tables) are never records; the table
+    ends at the first notes row after data (a banner is a section heading inside the table, so the rows after it
+    are still read).
     """
     start = layout.bottom + 1
-    rows = raw.rows[start:]
+    rows = raw.rows[start:layout.end]
     width = max((len(r) for r in raw.rows), default=0)
     if not rows or not width:
         return np.empty((0, width), dtype=object), np.zeros((0, width), dtype=bool), pd.Index([], dtype=int)
@@ -128,7 +129,7 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
     banners = _banner_rows(counts, raw, layout, start)
     continuation = np.zeros(grid.shape, dtype=bool)
     for r0, c0, r1, c1 in raw.merges:
-        if r1 < start:
+        if r1 < start or r0 >= start + len(rows):  # above the table, or in a stacked table below it
             continue
         top = max(r0, start) - start
         value = raw.rows[r0][c0]
@@ -136,10 +137,11 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
         continuation[top : r1 - start + 1, c0 : c1 + 1] = True
         if r0 >= start:
             continuation[r0 - start, c0] = False
+    repeats = _header_repeats(grid, raw, layout, reading)
     has_data = counts > 0
     after_data = np.maximum.accumulate(has_data & ~notes)
     ended = np.maximum.accumulate(notes & np.concatenate([[False], after_data[:-1]]))
-    keep = has_data & ~notes & ~banners & ~ended
+    keep = has_data & ~notes & ~banners & ~repeats & ~ended
     return grid[keep], continuation[keep], pd.Index(np.flatnonzero(keep) + start + 1, dtype=int)
 
 
@@ -154,12 +156,51 @@ def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, read
     return notes
 
 
+def _header_texts(raw: RawSheet, layout: Layout, reading: Reading) -> list[set[str]]:
+    """Per sheet column, the normalised header text(s) its header row(s) show (merged parents filled in)."""
+    width = max((len(r) for r in raw.rows), default=0)
+    texts: list[set[str]] = [set() for _ in range(width)]
+    filled = {(r, c): raw.rows[r][c] for r in range(layout.top, layout.bottom + 1) for c in range(len(raw.rows[r]))}
+    for r0, c0, r1, c1 in raw.merges:
+        if r0 > layout.bottom or r1 < layout.top:
+            continue
+        for r in range(max(r0, layout.top), min(r1, layout.bottom) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                filled[(r, c)] = raw.rows[r0][c0]
+    for (_, c), value in filled.items():
+        text = norm_header(display(value), reading.header_suffixes)
+        if text:
+            texts[c].add(text)
+    return texts
+
+
+def _header_repeats(grid: np.ndarray, raw: RawSheet, layout: Layout, reading: Reading) -> np.ndarray:
+    """Rows printing the table's header again (a stacked table, a page's repeated header): at least two cells,
+    each one the header's own text in its column."""
+    repeats = np.zeros(len(grid), dtype=bool)
+    if not len(grid) or layout.bottom < layout.top or not layout.columns:
+        return repeats
+    texts = _header_texts(raw, layout, reading)
+    matched = np.zeros(len(grid), dtype=int)
+    other = np.zeros(len(grid), dtype=int)
+    for c in range(grid.shape[1]):
+        codes, uniques = pd.factorize(grid[:, c].astype(object), use_na_sentinel=True)
+        shown = [norm_header(display(u), reading.header_suffixes) for u in uniques]
+        hit = np.array([bool(t) and t in texts[c] for t in shown] + [False], dtype=bool)
+        filled = np.array([bool(t) for t in shown] + [False], dtype=bool)
+        matched += hit[codes]
+        other += filled[codes] & ~hit[codes]
+    repeats[:] = (matched >= 2) & (other == 0)
+    return repeats
+
+
 def _banner_rows(counts: np.ndarray, raw: RawSheet, layout: Layout, start: int) -> np.ndarray:
     """Rows whose only value is one cell merged across the table (a section heading such as 一、决策公开)."""
     banners = np.zeros(len(counts), dtype=bool)
     width = layout.last_column - layout.first_column + 1
     for r0, c0, r1, c1 in raw.merges:
-        if r0 == r1 and r0 >= start and counts[r0 - start] == 1 and c1 - c0 + 1 >= max(2, width // 2):
+        inside = r0 == r1 and start <= r0 < start + len(counts)
+        if inside and counts[r0 - start] == 1 and c1 - c0 + 1 >= max(2, width // 2):
             banners[r0 - start] = True
     return banners
 

@@ -1,0 +1,79 @@
+"""Catalogues as real agencies publish them (issue 13): stacked tables, item hierarchies, their header words,
+sheet names, 主动-only catalogues, dates as clerks write them, agencies of other places, Table 三's own labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import audit_json, cells, rules_found, write_xlsx
+
+TWO_ROW = [
+    ["序号", "公开事项", None, "公开内容(要素)", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
+     "公开对象", None, "公开方式", None],
+    [None, "一级事项", "二级事项", None, None, None, None, None, "全社会", "特定群体", "主动", "依申请"],
+]
+
+
+def _two_row_merges(row: int) -> list[str]:
+    """The merges of TWO_ROW printed at Excel row `row` (its upper row)."""
+    low = row + 1
+    return [f"{c}{row}:{c}{low}" for c in "ADEFGH"] + [f"B{row}:C{row}", f"I{row}:J{row}", f"K{row}:L{row}"]
+
+
+def _item(n: int, group: str | None, item: str, mark: str = "主动") -> list:
+    marks = ["√", None] if mark == "主动" else [None, "√"]
+    return [n, group, item, f"{item}的内容", "《中华人民共和国政府信息公开条例》", "20个工作日", "区民政局",
+            "■政府网站 □政府公报", "√", None, *marks]
+
+
+def test_stacked_tables_each_under_its_banner_with_its_header_printed_again(tmp_path: Path) -> None:
+    rows = [
+        ["北京市通州区民政局政务公开标准目录"],                        # 1: title
+        ["一、政策文件领域"],                                          # 2: banner
+        *TWO_ROW,                                                      # 3-4: header
+        _item(1, "政策文件", "规范性文件"),                            # 5
+        _item(2, None, "政策解读"),                                    # 6 (group merged down from 5)
+        ["二、社会救助领域"],                                          # 7: banner
+        *TWO_ROW,                                                      # 8-9: header again
+        _item(1, "最低生活保障", "低保标准"),                          # 10
+        _item(2, None, "低保对象"),                                    # 11
+        ["三、养老服务领域"],                                          # 12: banner
+        *TWO_ROW,                                                      # 13-14: header again
+        _item(1, "养老服务", "养老机构名单"),                          # 15
+        [3, "养老服务", "养老补贴", "补贴标准", None, "20个工作日", "区民政局", "■政府网站", "√", None, None, "√"],  # 16
+    ]
+    merges = ["A1:L1", "A2:L2", *_two_row_merges(3), "B5:B6", "A7:L7", *_two_row_merges(8), "B10:B11",
+              "A12:L12", *_two_row_merges(13)]
+    path = write_xlsx(tmp_path / "区民政局.xlsx", {"政务公开标准目录": rows}, {"政务公开标准目录": merges})
+    report = audit_json(path)
+    (sheet,) = report["files"][0]["sheets"]
+    assert (sheet["kind"], sheet["header_row"], sheet["rows"]) == ("catalogue", 4, 6)
+    # nothing on the banners or on the printed-again headers: only row 16 (依申请 without 公开依据), at its own row
+    assert cells(report, "TZ101") == ["政务公开标准目录!E16"]
+    assert not {"TZ004", "TZ006", "TZ007", "TZ010"} & rules_found(report)
+
+
+def test_a_stacked_table_of_another_header_starts_a_table_of_its_own_kind(tmp_path: Path) -> None:
+    rows = [
+        ["通州区民政局2018年政务公开"],                                  # 1: title
+        ["一、主动公开事项"],                                            # 2: banner
+        ["序号", "公开事项", "公开内容", "公开属性", "公开时限", "公开主体"],  # 3
+        [1, "低保标准", "标准文件", "主动公开", "20个工作日", "区民政局"],    # 4
+        [2, "低保对象", "名单", "主动", "20个工作日", "区民政局"],            # 5
+        ["二、政策解读"],                                                # 6: banner
+        ["序号", "政策文件", "起草单位", "解读单位", "文件公开日期", "解读公开日期"],  # 7: another kind
+        [1, "低保标准调整通知", "区民政局", "区民政局", "2018-03-01", "2018-03-02"],   # 8
+        [2, "临时救助办法", "区民政局", "区民政局", "2018-04-02", "2018/4/30"],         # 9: late interpretation
+        ["三、主动公开事项(续)"],                                       # 10: banner
+        ["序号", "公开事项", "公开内容", "公开属性", "公开时限", "公开主体", "公开渠道"],  # 11: other columns
+        ["一", "养老补贴", "补贴标准", "主动公开", "20个工作日", "区民政局", "政府网站"],  # 12: 序号 not a number
+    ]
+    merges = ["A1:F1", "A2:F2", "A6:F6", "A10:G10"]
+    report = audit_json(write_xlsx(tmp_path / "区民政局.xlsx", {"公开目录": rows}, {"公开目录": merges}))
+    listed = [(s["name"], s["kind"], s["header_row"], s["rows"]) for s in report["files"][0]["sheets"]]
+    assert listed == [("公开目录", "catalogue", 3, 2), ("公开目录", "interpretation", 7, 2),
+                      ("公开目录", "catalogue", 11, 1)]
+    assert cells(report, "TZ006") == ["公开目录!A12"]
+    assert "TZ004" not in rules_found(report)
+    # the interpretation rules judge the middle table, at its own rows
+    assert all(f["row"] in (8, 9) for f in report["findings"] if f["rule"].startswith("TZ6"))
