@@ -77,3 +77,39 @@ def test_a_stacked_table_of_another_header_starts_a_table_of_its_own_kind(tmp_pa
     assert "TZ004" not in rules_found(report)
     # the interpretation rules judge the middle table, at its own rows
     assert all(f["row"] in (8, 9) for f in report["findings"] if f["rule"].startswith("TZ6"))
+
+
+def test_header_words_of_real_catalogues_notes_and_a_second_column_for_one_header(tmp_path: Path) -> None:
+    rows = [
+        ["序号", "业务事项", "内容规范", "公开方式(勾选)", None, "公开时限(最低1年)", "责任主体", "公开形式", "公开渠道"],
+        [None, None, None, "主动", "依申请", None, None, None, None],
+        [1, "低保标准", "标准文件", "√", None, "20个工作日", "区民政局", "政府网站", "公告栏"],
+        [2, "低保对象", "名单", "√", None, "20个工作日", "区民政局", None, "公告栏"],
+    ]
+    merges = ["D1:E1", *(f"{c}1:{c}2" for c in "ABCFGHI")]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"政府信息公开标准": rows}, {"政府信息公开标准": merges}))
+    (sheet,) = report["files"][0]["sheets"]
+    assert (sheet["kind"], sheet["header_row"], sheet["rows"]) == ("catalogue", 2, 2)
+    # 公开形式 and 公开渠道 both name the channel: the first wins, the second is listed and not read
+    assert sheet["unused_columns"] == [{"column": "I", "header": "公开渠道"}]
+    # row 4 has no channel in the column read (公开形式), although 公开渠道 holds one
+    assert cells(report, "TZ102") == ["政府信息公开标准!H4"]
+    assert rules_found(report) == {"TZ102"}
+
+
+def test_item_and_owner_words(tmp_path: Path) -> None:
+    rows = [["信息类别", "内容标准", "公开属性", "公开时限", "公开责任", "公开渠道"],
+            ["财政预算", "部门预算", "主动公开", "20个工作日", "区民政局", "政府网站"]]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"标准目录": rows}))
+    (sheet,) = report["files"][0]["sheets"]
+    assert sheet["kind"] == "catalogue" and "unused_columns" not in sheet
+    assert report["findings"] == []
+
+
+def test_sheet_names_of_standard_and_item_catalogues(tmp_path: Path) -> None:
+    header = ["事项", "要素", "属性", "时限"]  # no header word a kind knows: only the name says what it is
+    names = ["政府信息公开标准", "区民政局政务公开标准目录(2018版)", "社会救助领域事项目录"]
+    path = write_xlsx(tmp_path / "a.xlsx", {n: [header, ["a", "b", "c", "d"]] for n in names})
+    report = audit_json(path)
+    assert [s["kind"] for s in report["files"][0]["sheets"]] == ["catalogue"] * 3
+    assert {f["sheet"] for f in report["findings"] if f["rule"] == "TZ003"} == set(names)

@@ -265,6 +265,7 @@ class SheetResult:
     header_row: int | None
     rows: int
     hidden: bool = False
+    unused: tuple[tuple[str, str], ...] = ()  # columns not read, their header taken by an earlier one: (letter, header)
 
 
 @dataclass(frozen=True)

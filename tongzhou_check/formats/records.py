@@ -124,6 +124,7 @@ def as_records(report: Report, lang: str = "zh", findings: Any = None) -> dict[s
                 "period": period_record(f.period),
                 "sheets": [
                     {"name": s.name, "kind": s.kind, "header_row": s.header_row, "rows": s.rows, "hidden": s.hidden}
+                    | ({"unused_columns": [{"column": c, "header": h} for c, h in s.unused]} if s.unused else {})
                     for s in f.sheets
                 ],
             }

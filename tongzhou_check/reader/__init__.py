@@ -13,6 +13,7 @@ from tongzhou_check.reader.layout import Recogniser
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, Limits
 from tongzhou_check.reader.sheet import SheetData, build_sheet
 from tongzhou_check.reader.workbook import RawSheet, ReadError, read_workbook
+from tongzhou_check.text import column_letter
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None,
         for layout in tables:  # stacked tables of other headers: one entry each, under the sheet's name
             sheet = build_sheet(raw, layout, pack.reading)
             sheets.append(sheet)
-            listing.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden))
+            unused = tuple((column_letter(c), header) for c, header in layout.unused)
+            listing.append(SheetResult(raw.name, sheet.kind.key, sheet.header_row, len(sheet.rows), raw.hidden,
+                                       unused))
     return Workbook(path, None, tuple(sheets), tuple(unrecognised), len(raws), tuple(listing))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +41,7 @@ class Layout:
     first_column: int = 0
     last_column: int = 0
     missing: tuple[str, ...] = field(default=())
+    unused: tuple[tuple[int, str], ...] = ()  # columns whose header another column already took: (column, header)
     end: int | None = None  # 0-based row where a stacked table of another header starts (None: the sheet's end)
 
     @property
@@ -74,7 +76,7 @@ class Recogniser:
         }
         names = [(self._norm(n), key) for key, kind in pack.kinds.items() for n in kind.names]
         self.names = sorted(names, key=lambda item: -len(item[0]))
-        self._all_headers = frozenset(h for lookup in self.lookups.values() for h in lookup)
+        self._all_headers = {h: h for lookup in self.lookups.values() for h in lookup}
 
     def kind_by_name(self, sheet_name: str) -> str | None:
         name = self._norm(sheet_name)
@@ -170,7 +172,8 @@ class Recogniser:
         for c in range(width):
             cells = pd.Series([r[c] if c < len(r) else "" for r in rows], dtype=object)
             codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-            known = np.array([isinstance(u, str) and self._norm(u) in self._all_headers for u in uniques] + [False])
+            known = np.array([isinstance(u, str) and _find(self._all_headers, self._norm(u)) is not None
+                              for u in uniques] + [False])
             hits += known[codes]
         return [int(i) + start for i in np.flatnonzero(hits >= 2)]
 
@@ -182,6 +185,7 @@ class Recogniser:
         matrices: dict[str, list[tuple[int, str]]] = {}
         headers: dict[str, str] = {}
         used: list[int] = []
+        unused: list[tuple[int, str]] = []
         for c, low in enumerate(lower):
             up = upper[c] if upper is not None else ""
             tries = [(low, lower_shown[c])]
@@ -190,7 +194,7 @@ class Recogniser:
             for text, as_shown in tries:
                 if not text:
                     continue
-                key = lookup.get(text)
+                key = _find(lookup, text)
                 if key is None:
                     continue
                 is_option = (
@@ -204,6 +208,8 @@ class Recogniser:
                 elif key not in columns and key not in matrices:
                     columns[key] = ColumnRef(key, c, as_shown)
                     used.append(c)
+                elif not _continues(texts, top, bottom, c, text):  # a second column for one header: the first wins
+                    unused.append((c, as_shown))
                 break
         for key, options in matrices.items():
             columns[key] = ColumnRef(key, options[0][0], headers[key], tuple(options))
@@ -217,7 +223,28 @@ class Recogniser:
             first_column=min(used, default=0),
             last_column=max(used, default=0),
             missing=tuple(k for k in kind.required if k not in columns),
+            unused=tuple(unused),
         )
+
+
+_NOTE = re.compile(r"(.+?)\([^()]*\)")
+
+
+def _find(lookup: dict[str, str], text: str) -> str | None:
+    """The column key of a header text; a trailing parenthesised note (`公开时限(最低1年)`) is no part of it."""
+    key = lookup.get(text)
+    if key is None and text.endswith(")"):
+        m = _NOTE.fullmatch(text)
+        key = lookup.get(m[1]) if m else None
+    return key
+
+
+def _continues(texts: list[list[str]], top: int, bottom: int, c: int, text: str) -> bool:
+    """Whether column c's header text is a merged header carried on from column c-1 (the same header)."""
+    if c == 0:
+        return False
+    rows = {texts[bottom][c - 1], texts[top][c - 1], texts[top][c - 1] + texts[bottom][c - 1]}
+    return text in rows
 
 
 def _shape(layout: Layout) -> dict[str, tuple]:
