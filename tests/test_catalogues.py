@@ -113,3 +113,17 @@ def test_sheet_names_of_standard_and_item_catalogues(tmp_path: Path) -> None:
     report = audit_json(path)
     assert [s["kind"] for s in report["files"][0]["sheets"]] == ["catalogue"] * 3
     assert {f["sheet"] for f in report["findings"] if f["rule"] == "TZ003"} == set(names)
+
+
+def test_dates_as_clerks_write_them(tmp_path: Path) -> None:
+    rows = [["收到日期", "处理日期", "纠错内容"],
+            ["2018年10月8号", "2018年10月9日", "链接失效"],
+            ["2018年4月", "2018-04", "错别字"],
+            ["2018年4月31号", None, "错别字"]]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"网民纠错": rows}))
+    found = {f["cell"]: f["message"] for f in report["findings"] if f["rule"] == "TZ005"}
+    assert list(found) == ["A3", "B3", "A4"]
+    assert "只写到月份" in found["A3"] and "只写到月份" in found["B3"]
+    assert "不是有效日期" in found["A4"]  # an impossible day is still not a valid date
+    en = audit_json(tmp_path / "a.xlsx", extra=["--lang", "en"])
+    assert "a month but not a day" in next(f["message"] for f in en["findings"] if f["cell"] == "A3")

@@ -27,7 +27,7 @@ CHECKS: dict[str, Check] = {
     "unrecognised_sheet": Check(structure.unrecognised_sheet, "workbook", FILE | {"sheet"}),
     "missing_column": Check(structure.missing_column, "sheet", SHEET | {"missing", "aliases"}),
     "missing_value": Check(values.missing_value, "row", ROW),
-    "invalid_value": Check(values.invalid_value, "row", ROW | {"allowed"}, {"out_of_range": ROW | {"max"}},
+    "invalid_value": Check(values.invalid_value, "row", ROW | {"allowed"}, {"out_of_range": ROW | {"max"}, "month_only": ROW},
                            params_schema=values.INVALID_PARAMS),
     "date_order": Check(date_order.date_order, "row", ROW | {"earlier_header", "earlier_value"}),
     "duplicate": Check(duplicate.duplicate, "row", ROW | {"first_row", "keys"}),

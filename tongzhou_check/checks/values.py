@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tongzhou_check.checks.base import Context, Hit
 from tongzhou_check.packtypes import Column, Rule
-from tongzhou_check.reader.parse import number
+from tongzhou_check.reader.parse import month_only, number
 from tongzhou_check.reader.sheet import SheetData
 
 TYPES = {"date": ("date",), "int": ("int",), "enum": ("enum", "multi_enum")}
@@ -39,6 +39,14 @@ def invalid_value(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
             bad = bad & ~sheet.continuation[key]
         if not bad.any():
             continue
+        if column.type == "date":  # a month alone is not a day: say so
+            month = bad.copy()
+            month[bad] = parsed.raw[bad].map(month_only).to_numpy(dtype=bool)
+            if month.any():
+                yield Hit(rows=sheet.rows[month.to_numpy()], column=key, reason="month_only")
+                bad = bad & ~month
+            if not bad.any():
+                continue
         if column.type == "int":  # a whole number past what the column can mean says so
             huge = bad.copy()
             huge[bad] = parsed.raw[bad].map(lambda v: number(v) is not None).to_numpy(dtype=bool)

@@ -23,8 +23,9 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_PATTERNS = [
     re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"),
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*\d{1,2}\s*[:时].*)?"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?(?:\s*\d{1,2}\s*[:时].*)?"),
 ]
+_MONTH = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月份?|[-/.]\s*(\d{1,2}))")
 _SEPARATORS = re.compile(r"[、,;/\s]+")
 
 
@@ -115,6 +116,14 @@ def _date(value: Any) -> Any:
                 except ValueError:
                     return INVALID
     return INVALID
+
+
+def month_only(value: Any) -> bool:
+    """Whether a cell names a month but no day (`2018年4月`, `2018-04`): not a date."""
+    if not isinstance(value, str):
+        return False
+    m = _MONTH.fullmatch(nfkc(value).strip())
+    return bool(m) and 1 <= int(m[2] or m[3]) <= 12
 
 
 def number(value: Any) -> int | None:
