@@ -127,3 +127,62 @@ def test_dates_as_clerks_write_them(tmp_path: Path) -> None:
     assert "不是有效日期" in found["A4"]  # an impossible day is still not a valid date
     en = audit_json(tmp_path / "a.xlsx", extra=["--lang", "en"])
     assert "a month but not a day" in next(f["message"] for f in en["findings"] if f["cell"] == "A3")
+
+
+def _read(path: Path):
+    from tongzhou_check.pack import load_pack
+    from tongzhou_check.reader import read_book
+
+    book = read_book(path, load_pack())
+    assert book.error is None
+    return book
+
+
+def test_four_level_item_hierarchy_with_levels_merged_down(tmp_path: Path) -> None:
+    rows = [
+        ["通州区民政局政务公开事项目录"],
+        ["序号", "一级目录", "二级目录", "三级目录", "四级目录", "公开内容", "公开属性", "公开时限", "公开主体", "公开渠道"],
+        [1, "社会救助", "最低生活保障", "城市低保", "低保标准", "标准文件", "主动公开", "20个工作日", "区民政局", "政府网站"],
+        [2, None, None, None, "低保对象", "名单", "主动公开", "20个工作日", "区民政局", "政府网站"],
+        [3, None, None, "农村低保", None, "标准文件", "主动公开", "20个工作日", "区民政局", "政府网站"],
+        [4, None, "临时救助", None, None, "救助办法", "依申请公开", "20个工作日", "区民政局", "政府网站"],
+        [5, "养老服务", "养老机构", "机构名单", "养老机构名单", "机构名单", "主动公开", "20个工作日", "区民政局", "政府网站"],
+        [6, None, None, None, None, "机构名单", "主动公开", "20个工作日", "区民政局", "政府网站"],
+        [7, None, None, None, "低保标准", "标准文件", "主动公开", "20个工作日", "区民政局", "政府网站"],
+    ]
+    # 社会救助 spans rows 3-6, 最低生活保障 rows 3-5, 城市低保 rows 3-4; 养老服务 … rows 7-9
+    merges = ["A1:J1", "B3:B6", "C3:C5", "D3:D4", "B7:B9", "C7:C9", "D7:D9"]
+    path = write_xlsx(tmp_path / "区民政局.xlsx", {"事项目录": rows}, {"事项目录": merges})
+    (sheet,) = _read(path).sheets
+    assert sheet.values("item").tolist() == ["低保标准", "低保对象", "农村低保", "临时救助", "养老机构名单",
+                                             "机构名单", "低保标准"]
+    assert sheet.values("item_group").tolist() == [
+        "社会救助/最低生活保障/城市低保", "社会救助/最低生活保障/城市低保", "社会救助/最低生活保障",
+        "社会救助", "养老服务/养老机构/机构名单", "养老服务/养老机构", "养老服务/养老机构/机构名单"]
+    report = audit_json(path)
+    assert "TZ004" not in rules_found(report)  # every row has an item at some level
+    # the 四级 item 低保标准 under 养老服务 repeats row 3's item and content: a duplicate record
+    assert cells(report, "TZ010") == ["事项目录!I9"]
+
+
+def test_three_level_items_under_a_two_row_header_and_topics(tmp_path: Path) -> None:
+    rows = [
+        ["序号", "公开事项", None, None, "公开内容", "公开属性", "公开时限"],
+        [None, "一级事项", "二级事项", "三级事项", None, None, None],
+        [1, "政策文件", "规范性文件", "低保规定", "文件全文", "主动公开", "20个工作日"],
+        [2, None, "政策解读", None, "解读", "主动公开", "20个工作日"],
+        [3, None, None, None, "其他", "主动公开", "20个工作日"],
+    ]
+    merges = ["B1:D1", "A1:A2", "E1:E2", "F1:F2", "G1:G2", "B3:B5"]
+    path = write_xlsx(tmp_path / "a.xlsx", {"公开清单": rows}, {"公开清单": merges})
+    (sheet,) = _read(path).sheets
+    assert sheet.header_row == 2
+    assert sheet.values("item").tolist() == ["低保规定", "政策解读", "政策文件"]
+    assert sheet.values("item_group").tolist() == ["政策文件/规范性文件", "政策文件", None]
+    topics = write_xlsx(tmp_path / "b.xlsx", {"Sheet1": [
+        ["主题", "子主题", "公开事项", "公开内容", "公开属性", "公开时限"],
+        ["财政", "预算", "部门预算", "预算表", "主动公开", "20个工作日"],
+    ]})
+    (sheet,) = _read(topics).sheets
+    assert sheet.kind.key == "catalogue"
+    assert (sheet.values("item").tolist(), sheet.values("item_group").tolist()) == (["部门预算"], ["财政/预算"])

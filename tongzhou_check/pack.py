@@ -27,7 +27,7 @@ from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Severity
-from tongzhou_check.packtypes import INT_MAX, WAIVER, AppendixSpec, Column, Kind, Pack, PackError, Reading, Rule
+from tongzhou_check.packtypes import INT_MAX, WAIVER, AppendixSpec, Column, Hierarchy, Kind, Pack, PackError, Reading, Rule
 from tongzhou_check.schema import load_schema, schema_error
 from tongzhou_check.text import TextFileError, load_yaml, norm_header, read_text_file, squash
 
@@ -139,6 +139,13 @@ def _kind(key: str, raw: dict, path: Path, waiver: Column) -> Kind:
         for j, col in enumerate(pair):
             if col not in columns or columns[col].type != "date":
                 raise PackError(path, f"{base}.date_order[{i}][{j}]", f"{col!r} is not a date column of {key}")
+    hierarchy = None
+    if "hierarchy" in raw:
+        spec = raw["hierarchy"]
+        for role in ("group", "item"):
+            if spec[role] not in columns or columns[spec[role]].type != "text":
+                raise PackError(path, f"{base}.hierarchy.{role}", f"{spec[role]!r} is not a text column of {key}")
+        hierarchy = Hierarchy(spec["group"], spec["item"], tuple(tuple(level) for level in spec["levels"]))
     return Kind(
         key=key,
         title=raw["title"],
@@ -147,6 +154,7 @@ def _kind(key: str, raw: dict, path: Path, waiver: Column) -> Kind:
         keys=tuple(raw.get("keys", ())),
         published=tuple(raw.get("published", ())),
         date_order=tuple(tuple(p) for p in raw.get("date_order", ())),
+        hierarchy=hierarchy,
     )
 
 

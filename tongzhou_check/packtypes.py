@@ -47,6 +47,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Hierarchy:
+    """Item levels as catalogues print them (一级目录 … 四级目录): a row's deepest non-empty level is its item
+    (column `item`), the levels above it its group (column `group`)."""
+
+    group: str
+    item: str
+    levels: tuple[tuple[str, ...], ...]  # each level's headers, top level first
+
+
+@dataclass(frozen=True)
 class Kind:
     key: str
     title: dict[str, str]
@@ -55,6 +65,7 @@ class Kind:
     keys: tuple[str, ...] = ()
     published: tuple[str, ...] = ()
     date_order: tuple[tuple[str, str], ...] = ()
+    hierarchy: Hierarchy | None = None
 
     @property
     def required(self) -> tuple[str, ...]:

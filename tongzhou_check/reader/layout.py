@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ class ColumnRef:
     index: int
     header: str
     options: tuple[tuple[int, str], ...] = ()  # a check-mark matrix: (sheet column, option label)
+    levels: tuple[int, ...] = ()  # an item hierarchy: the sheet columns of its levels, top level first
 
     @property
     def letter(self) -> str:
@@ -76,7 +78,11 @@ class Recogniser:
         }
         names = [(self._norm(n), key) for key, kind in pack.kinds.items() for n in kind.names]
         self.names = sorted(names, key=lambda item: -len(item[0]))
-        self._all_headers = {h: h for lookup in self.lookups.values() for h in lookup}
+        self.levels = {
+            key: {self._norm(h): i for i, level in enumerate(kind.hierarchy.levels) for h in level}
+            for key, kind in pack.kinds.items() if kind.hierarchy
+        }
+        self._all_headers = {h: h for lookup in [*self.lookups.values(), *self.levels.values()] for h in lookup}
 
     def kind_by_name(self, sheet_name: str) -> str | None:
         name = self._norm(sheet_name)
@@ -177,6 +183,21 @@ class Recogniser:
             hits += known[codes]
         return [int(i) + start for i in np.flatnonzero(hits >= 2)]
 
+    def _hierarchy(self, kind: Kind, texts: list[list[str]], shown: list[list[str]], top: int, bottom: int,
+                   columns: dict[str, ColumnRef], used: list[int]) -> None:
+        """Two or more item levels (一级目录 / 二级目录 …) give the item (the deepest non-empty) and its group."""
+        assert kind.hierarchy is not None
+        found = _level_columns(self.levels[kind.key], texts, shown, top, bottom)
+        if len(found) < 2:
+            return
+        order = [found[level] for level in sorted(found)]
+        indexes = tuple(c for c, _ in order)
+        item = columns.get(kind.hierarchy.item)
+        if item is None or item.index in indexes:  # else an item column of its own: the levels are all its group
+            columns[kind.hierarchy.item] = ColumnRef(kind.hierarchy.item, indexes[-1], order[-1][1], levels=indexes)
+        columns[kind.hierarchy.group] = ColumnRef(kind.hierarchy.group, indexes[0], order[0][1], levels=indexes)
+        used.extend(c for c in indexes if c not in used)
+
     def _match(self, kind: Kind, texts: list[list[str]], shown: list[list[str]], top: int, bottom: int) -> Layout:
         lookup = self.lookups[kind.key]
         lower, lower_shown = texts[bottom], shown[bottom]
@@ -213,6 +234,8 @@ class Recogniser:
                 break
         for key, options in matrices.items():
             columns[key] = ColumnRef(key, options[0][0], headers[key], tuple(options))
+        if kind.hierarchy is not None:
+            self._hierarchy(kind, texts, shown, top, bottom, columns, used)
         score = len(used)
         return Layout(
             kind=kind,
@@ -230,7 +253,23 @@ class Recogniser:
 _NOTE = re.compile(r"(.+?)\([^()]*\)")
 
 
-def _find(lookup: dict[str, str], text: str) -> str | None:
+def _level_columns(levels: dict[str, int], texts: list[list[str]], shown: list[list[str]], top: int,
+                   bottom: int) -> dict[int, tuple[int, str]]:
+    """The header's item-level columns: {level: (sheet column, header as shown)}, the first column of each level."""
+    found: dict[int, tuple[int, str]] = {}
+    for c, low in enumerate(texts[bottom]):
+        tries = [(low, shown[bottom][c])]
+        if top != bottom:
+            tries.append((texts[top][c], shown[top][c]))
+        for text, as_shown in tries:
+            level = _find(levels, text) if text else None
+            if level is not None:
+                found.setdefault(level, (c, as_shown))
+                break
+    return found
+
+
+def _find(lookup: dict[str, Any], text: str) -> Any:
     """The column key of a header text; a trailing parenthesised note (`公开时限(最低1年)`) is no part of it."""
     key = lookup.get(text)
     if key is None and text.endswith(")"):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from tongzhou_check.packtypes import WAIVER, Kind, Reading
 from tongzhou_check.reader.layout import ColumnRef, Layout
-from tongzhou_check.reader.parse import Parsed, display, normalised, parse_column, parse_marks
+from tongzhou_check.reader.parse import Parsed, display, is_placeholder, normalised, parse_column, parse_marks
 from tongzhou_check.reader.workbook import RawSheet
 from tongzhou_check.text import norm_header
 
@@ -205,6 +205,26 @@ def _banner_rows(counts: np.ndarray, raw: RawSheet, layout: Layout, start: int) 
     return banners
 
 
+def _levels(grid: np.ndarray, indexes: tuple[int, ...], reading: Reading, item: bool, whole: bool) -> list[str]:
+    """An item hierarchy's item (each row's deepest non-empty level) or group (the levels above it, joined with
+    `/`; every level when the catalogue has an item column of its own)."""
+    shown: dict[object, str] = {}
+    out: list[str] = []
+    for row in grid[:, list(indexes)] if len(grid) else []:
+        texts = []
+        for value in row:
+            if value not in shown:
+                text = display(value)
+                shown[value] = "" if is_placeholder(text, reading) else text
+            texts.append(shown[value])
+        filled = [t for t in texts if t]
+        if item:
+            out.append(filled[-1] if filled else "")
+        else:
+            out.append("/".join(filled if whole else filled[:-1]))
+    return out
+
+
 def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
     grid, continuation, rows = _body(raw, layout, reading)
     parsed: dict[str, Parsed] = {}
@@ -215,6 +235,11 @@ def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
             indexes = [c for c, _ in ref.options]
             sub = pd.DataFrame(grid[:, indexes] if len(grid) else np.empty((0, len(indexes))), index=rows)
             parsed[key] = parse_marks(sub, [label for _, label in ref.options], column, reading)
+        elif ref.levels:
+            item = layout.kind.hierarchy.item if layout.kind.hierarchy else key
+            whole = key != item and not (item in layout.columns and layout.columns[item].levels)
+            cells = _levels(grid, ref.levels, reading, item=key == item, whole=whole)
+            parsed[key] = parse_column(pd.Series(cells, index=rows, dtype=object), column, reading)
         else:
             parsed[key] = parse_column(pd.Series(grid[:, ref.index], index=rows, dtype=object), column, reading)
         cont = continuation[:, ref.index]
