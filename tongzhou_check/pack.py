@@ -27,7 +27,18 @@ from tongzhou_check.checks import CHECKS, Check
 from tongzhou_check.dutymap import Agency, Duty, DutyMap
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Severity
-from tongzhou_check.packtypes import INT_MAX, WAIVER, AppendixSpec, Column, Hierarchy, Kind, Pack, PackError, Reading, Rule
+from tongzhou_check.packtypes import (
+    INT_MAX,
+    WAIVER,
+    AppendixSpec,
+    Column,
+    Hierarchy,
+    Kind,
+    Pack,
+    PackError,
+    Reading,
+    Rule,
+)
 from tongzhou_check.schema import load_schema, schema_error
 from tongzhou_check.text import TextFileError, load_yaml, norm_header, read_text_file, squash
 
