@@ -186,3 +186,26 @@ def test_three_level_items_under_a_two_row_header_and_topics(tmp_path: Path) -> 
     (sheet,) = _read(topics).sheets
     assert sheet.kind.key == "catalogue"
     assert (sheet.values("item").tolist(), sheet.values("item_group").tolist()) == (["部门预算"], ["财政/预算"])
+
+
+def test_one_missing_column_is_one_finding(tmp_path: Path) -> None:
+    rows = [["公开事项", "公开内容", "公开时限", "公开主体"],
+            ["低保标准", "标准文件", "20个工作日", "区民政局"]]
+    report = audit_json(write_xlsx(tmp_path / "a.xlsx", {"公开清单": rows}))
+    found = [(f["rule"], f["subject"]) for f in report["findings"]]
+    # 公开属性 is missing: TZ003 says so once; the rules that also need 公开依据, 公开渠道 or 属性审查日期 name only those
+    assert ("TZ003", "attribute") in found
+    unchecked = [f for f in report["findings"] if f["rule"] != "TZ003"]
+    assert unchecked and all("公开属性" not in f["message"].split("本表缺少")[1] for f in unchecked)
+    assert {f["subject"] for f in unchecked} <= {"basis", "channel", "reviewed"}
+    # a rule that needs two missing columns names both in one finding
+    rows = [["决策事项", "承办单位", "征求意见开始日期", "征求意见截止日期"], ["草案一", "区发改委", "2018-09-03", "2018-09-14"]]
+    report = audit_json(write_xlsx(tmp_path / "b.xlsx", {"意见征集": rows}))
+    assert "TZ003" not in rules_found(report)
+    # --ignore TZ003: the other rules name the column themselves
+    rows = [["公开事项", "公开内容", "公开时限", "公开主体", "公开依据", "公开渠道", "属性审查日期"],
+            ["低保标准", "标准文件", "20个工作日", "区民政局", "条例", "网站", "2018-06-30"]]
+    ignored = audit_json(write_xlsx(tmp_path / "c.xlsx", {"公开清单": rows}), extra=["--ignore", "TZ003"])
+    assert any("本表缺少「公开属性」列" in f["message"] for f in ignored["findings"])
+    kept = audit_json(tmp_path / "c.xlsx")
+    assert [f["rule"] for f in kept["findings"]] == ["TZ003"]

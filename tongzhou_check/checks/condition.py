@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import LABEL_SCHEMA, NOT_EVALUATED, ROW, ColumnUse, Context, Hit
+from tongzhou_check.checks.base import LABEL_SCHEMA, NOT_EVALUATED, ROW, ColumnUse, Context, Hit, unreported_missing
 from tongzhou_check.packtypes import Kind, Rule
 from tongzhou_check.reader.parse import normalised
 from tongzhou_check.reader.sheet import SheetData
@@ -215,8 +215,10 @@ def _not_evaluated(sheet: SheetData, rule: Rule, ctx: Context, when: list[dict],
             applies &= holds & known
         if not applies.any():
             return
-    yield Hit(
-        subject=absent[0],
-        reason="not_evaluated",
-        fields={"missing": "、".join(sheet.kind.columns[c].header for c in absent)},
-    )
+    absent = unreported_missing(sheet, ctx, absent)  # one missing column, one finding: TZ003's
+    if absent:
+        yield Hit(
+            subject=absent[0],
+            reason="not_evaluated",
+            fields={"missing": "、".join(sheet.kind.columns[c].header for c in absent)},
+        )

@@ -93,7 +93,7 @@ def _deadline(sheet: SheetData, rule: Rule, ctx: Context, trigger: str, event: s
         # a pair the sheet does not keep at all (no 决算 columns) is left to the rule that requires it (TZ801)
         skip = params.get("if_absent") == "skip" or (label is not None and len(missing) == 2)
         if not sheet.rows.empty and not skip:
-            yield not_evaluated(sheet, missing)
+            yield from not_evaluated(sheet, missing, ctx)
         return
     restart, paused = params.get("restart"), params.get("paused")
     extension = params.get("extension")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import ROW, Context, Hit
+from tongzhou_check.checks.base import ROW, Context, Hit, unreported_missing
 from tongzhou_check.reader import SheetData
 from tongzhou_check.workdays import Calendar
 
@@ -62,9 +62,12 @@ def usable(sheet: SheetData, keys: list[str | None]) -> pd.Series:
     return ok
 
 
-def not_evaluated(sheet: SheetData, missing: list[str]) -> Hit:
-    return Hit(subject=missing[0], reason="not_evaluated",
-               fields={"missing": "、".join(sheet.kind.columns[c].header for c in missing)})
+def not_evaluated(sheet: SheetData, missing: list[str], ctx: Context) -> Iterator[Hit]:
+    """Could not check: the missing columns TZ003 does not already report (none left: no finding)."""
+    missing = unreported_missing(sheet, ctx, missing)
+    if missing:
+        yield Hit(subject=missing[0], reason="not_evaluated",
+                  fields={"missing": "、".join(sheet.kind.columns[c].header for c in missing)})
 
 
 def uncovered(calendar: Calendar, sheet: SheetData, rows: pd.Series, days: pd.Series, column: str

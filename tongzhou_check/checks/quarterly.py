@@ -43,7 +43,7 @@ def quarterly(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     date_key, done_key = rule.params["date"], rule.params.get("done")
     missing = [c for c in (date_key, done_key) if c and c not in sheet.columns]
     if missing:
-        yield not_evaluated(sheet, missing)
+        yield from not_evaluated(sheet, missing, ctx)
         return
     dates = date_column(sheet, date_key).where(usable(sheet, [date_key, done_key]))
     done = sheet.present(done_key) if done_key else pd.Series(True, index=sheet.rows)

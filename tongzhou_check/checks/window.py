@@ -48,7 +48,7 @@ def min_window(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     missing = [c for c in (start_key, end_key) if c not in sheet.columns]
     if missing:
         if not sheet.rows.empty:
-            yield not_evaluated(sheet, missing)
+            yield from not_evaluated(sheet, missing, ctx)
         return
     start, end = date_column(sheet, start_key), date_column(sheet, end_key)
     ok = usable(sheet, [start_key, end_key]) & start.notna() & end.notna() & (end >= start)
