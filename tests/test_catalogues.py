@@ -209,3 +209,27 @@ def test_one_missing_column_is_one_finding(tmp_path: Path) -> None:
     assert any("本表缺少「公开属性」列" in f["message"] for f in ignored["findings"])
     kept = audit_json(tmp_path / "c.xlsx")
     assert [f["rule"] for f in kept["findings"]] == ["TZ003"]
+
+
+def _catalogue_of(tmp_path: Path, file: str, title: str) -> dict:
+    rows = [[title], ["公开事项", "公开内容", "公开属性", "公开时限", "公开渠道"],
+            ["城乡低保", "低保标准", "主动公开", "20个工作日", "政府网站"]]
+    path = write_xlsx(tmp_path / file, {"公开清单": rows}, {"公开清单": ["A1:E1"]})
+    return audit_json(path, duty_rules=True)
+
+
+def test_agencies_of_other_places_are_not_this_maps(tmp_path: Path) -> None:
+    # another district's 民政局: not 通州's 区民政局, by the title or by the file name
+    for file, title in [("门头沟区民政局-2018.xlsx", "2018年政务公开清单"),
+                        ("区民政局-2018.xlsx", "北京市门头沟区民政局2018年政务公开标准目录"),
+                        ("商务局.xlsx", "大兴县商务局政务公开事项目录")]:
+        report = _catalogue_of(tmp_path, file, title)
+        assert report["files"][0]["agency"] is None, (file, title)
+        assert [f["rule"] for f in report["findings"]] == ["TZ121"], (file, title)
+        (tmp_path / file).unlink()
+    # 通州's own, however qualified
+    for file, title in [("a.xlsx", "北京市通州区民政局2018年政务公开清单"), ("b.xlsx", "通州区民政局政务公开清单"),
+                        ("区民政局-2018.xlsx", "2018年区民政局政务公开清单")]:
+        report = _catalogue_of(tmp_path, file, title)
+        assert report["files"][0]["agency"]["id"] == "mzj", (file, title)
+        assert "TZ121" not in rules_found(report)

@@ -11,6 +11,13 @@ import pandas as pd
 from tongzhou_check.text import squash
 
 
+_LEVELS = ("区", "县", "市")  # a short name starting with its level: 区民政局, 市规划国土委通州分局
+_CJK_TAIL = re.compile(r"[\u3400-\u9fff]{1,8}$")
+_WORD_ENDS = set("年月日的于和与及为共度")  # `2018年区民政局`, `关于区民政局`, `中共区委宣传部`: no place before
+# another place's agency: a place of 2-4 characters with its level, then the body's name (大兴县商务局)
+_PLACE_AGENCY = re.compile(r"([\u3400-\u9fff]{2,4}?(?:自治县|县|区))(?:人民政府)?[\u3400-\u9fff]{1,12}?(?:局|委员会|委|办公室|办)")
+
+
 @dataclass(frozen=True)
 class Agency:
     id: str
@@ -61,8 +68,9 @@ def norm(text: str) -> str:
 class DutyMap:
     """Agencies and duties of a pack, with the lookups built once."""
 
-    def __init__(self, agencies: tuple[Agency, ...], duties: tuple[Duty, ...]) -> None:
+    def __init__(self, agencies: tuple[Agency, ...], duties: tuple[Duty, ...], home: tuple[str, ...] = ()) -> None:
         self.agencies = {a.id: a for a in agencies}
+        self.home = tuple(sorted((norm(h) for h in home), key=len, reverse=True))
         self.duties = duties
         owners: dict[str, set[str]] = {}
         for agency in agencies:
@@ -78,12 +86,41 @@ class DutyMap:
 
     # ---- which agency ----
     def agency_in(self, text: str) -> str | None:
-        """The agency a text names: the longest name it contains; a name shared by several agencies names none."""
-        text = norm(text)
-        longest = next((name for name in self._names if name and name in text), None)
-        if longest is None or len(self._owners[longest]) != 1:
-            return None
-        return next(iter(self._owners[longest]))
+        """The agency a text names: the longest whole name it contains; a name shared by several agencies names
+        none. A short name that starts with its level (区民政局) is whole at the start, after the home place
+        (通州区民政局) or after a word such as 年; after another place (门头沟区民政局) it is not this map's agency."""
+        return self._agency_in(norm(text))[0]
+
+    def _agency_in(self, text: str) -> tuple[str | None, bool]:
+        """(the agency a normalised text names, whether it names an agency of another place)."""
+        rejected: list[str] = []  # names found qualified by another place: a shorter name inside one is no match
+        for name in self._names:
+            if not name or name not in text or any(name in r for r in rejected):
+                continue
+            if not any(self._whole(text, name, m.start()) for m in re.finditer(re.escape(name), text)):
+                rejected.append(name)
+                continue
+            if len(self._owners[name]) != 1:
+                return None, bool(rejected)
+            return next(iter(self._owners[name])), bool(rejected)
+        return None, bool(rejected) or self._other_place(text)
+
+    def _whole(self, text: str, name: str, at: int) -> bool:
+        if not name.startswith(_LEVELS):
+            return True
+        before = _CJK_TAIL.search(text[:at])
+        if before is None:
+            return True
+        run = before.group()
+        return run[-1] in _WORD_ENDS or run.endswith(self.home)
+
+    def _other_place(self, text: str) -> bool:
+        """Whether a text names an agency of another district or county (大兴县商务局, 门头沟区民政局)."""
+        for m in _PLACE_AGENCY.finditer(text):
+            place = m.group(1)
+            if not place.endswith(self.home) and not any(h.endswith(place) for h in self.home):
+                return True
+        return False
 
     def lookup(self, name: str) -> str | None:
         """An agency by id or by one of its names."""
@@ -95,9 +132,14 @@ class DutyMap:
                       ("filename", [path.stem])]
         for source, texts in candidates:
             for text in texts:
-                found = self.lookup(text) if source == "option" else self.agency_in(text)
+                if source == "option":
+                    found, foreign = self.lookup(text), False
+                else:
+                    found, foreign = self._agency_in(norm(text))
                 if found:
                     return AgencyMatch(found, self.agencies[found].short, source)
+                if foreign:  # the workbook of another place's agency: none of this map's (TZ121, no TZ120)
+                    return None
         return None
 
     # ---- which duties ----

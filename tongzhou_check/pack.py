@@ -479,4 +479,4 @@ def _duty_map(path: Path) -> DutyMap:
             keywords=tuple(tuple(tuple(slot) for slot in group) for group in d["keywords"]),
             hedged=bool(d.get("hedged", False)), part=d.get("part"),
         ))
-    return DutyMap(agencies, tuple(duties))
+    return DutyMap(agencies, tuple(duties), tuple(doc.get("home", ())))
