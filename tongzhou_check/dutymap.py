@@ -10,12 +10,13 @@ import pandas as pd
 
 from tongzhou_check.text import squash
 
-
 _LEVELS = ("区", "县", "市")  # a short name starting with its level: 区民政局, 市规划国土委通州分局
 _CJK_TAIL = re.compile(r"[\u3400-\u9fff]{1,8}$")
 _WORD_ENDS = set("年月日的于和与及为共度")  # `2018年区民政局`, `关于区民政局`, `中共区委宣传部`: no place before
 # another place's agency: a place of 2-4 characters with its level, then the body's name (大兴县商务局)
-_PLACE_AGENCY = re.compile(r"([\u3400-\u9fff]{2,4}?(?:自治县|县|区))(?:人民政府)?[\u3400-\u9fff]{1,12}?(?:局|委员会|委|办公室|办)")
+_PLACE_AGENCY = re.compile(
+    r"([\u3400-\u9fff]{2,4}?(?:自治县|县|区))(?:人民政府)?[\u3400-\u9fff]{1,12}?(?:局|委员会|委|办公室|办)"
+)
 
 
 @dataclass(frozen=True)
