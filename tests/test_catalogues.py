@@ -233,3 +233,23 @@ def test_agencies_of_other_places_are_not_this_maps(tmp_path: Path) -> None:
         report = _catalogue_of(tmp_path, file, title)
         assert report["files"][0]["agency"]["id"] == "mzj", (file, title)
         assert "TZ121" not in rules_found(report)
+
+
+def test_proactive_only_catalogues_need_no_attribute_column(tmp_path: Path) -> None:
+    header = ["序号", "公开事项", "公开内容", "公开依据", "公开时限", "公开渠道"]
+    rows = [[1, "低保标准", "标准文件", "条例", "20个工作日", "政府网站"],
+            [2, "低保对象", "名单", "条例", "20个工作日", None]]          # 主动 without a channel: TZ102
+    by_name = write_xlsx(tmp_path / "a.xlsx", {"主动公开基本目录": [header, *rows]})
+    by_title = write_xlsx(tmp_path / "b.xlsx", {"Sheet1": [["通州区民政局主动公开事项目录"], header, *rows]},
+                          {"Sheet1": ["A1:F1"]})
+    for path, sheet in [(by_name, "主动公开基本目录"), (by_title, "Sheet1")]:
+        report = audit_json(path)
+        (entry,) = report["files"][0]["sheets"]
+        assert entry["kind"] == "catalogue"
+        assert "TZ003" not in rules_found(report)
+        row = 3 if sheet == "Sheet1" else 2
+        assert cells(report, "TZ102") == [f"{sheet}!F{row + 1}"]
+        assert rules_found(report) == {"TZ102"}  # 主动: no basis or review needed (TZ101, TZ103)
+    # a catalogue that does not say 主动公开 still needs its 公开属性 column
+    plain = audit_json(write_xlsx(tmp_path / "c.xlsx", {"公开目录": [header, *rows]}))
+    assert cells(plain, "TZ003") == ["公开目录"]

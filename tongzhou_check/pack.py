@@ -157,6 +157,11 @@ def _kind(key: str, raw: dict, path: Path, waiver: Column) -> Kind:
             if spec[role] not in columns or columns[spec[role]].type != "text":
                 raise PackError(path, f"{base}.hierarchy.{role}", f"{spec[role]!r} is not a text column of {key}")
         hierarchy = Hierarchy(spec["group"], spec["item"], tuple(tuple(level) for level in spec["levels"]))
+    implied = {}
+    for col, spec in raw.get("implied", {}).items():
+        if col not in columns:
+            raise PackError(path, f"{base}.implied.{col}", f"unknown column {col!r}")
+        implied[col] = (spec["value"], tuple(spec["words"]))
     return Kind(
         key=key,
         title=raw["title"],
@@ -166,6 +171,7 @@ def _kind(key: str, raw: dict, path: Path, waiver: Column) -> Kind:
         published=tuple(raw.get("published", ())),
         date_order=tuple(tuple(p) for p in raw.get("date_order", ())),
         hierarchy=hierarchy,
+        implied=implied,
     )
 
 

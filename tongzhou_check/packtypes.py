@@ -66,6 +66,7 @@ class Kind:
     published: tuple[str, ...] = ()
     date_order: tuple[tuple[str, str], ...] = ()
     hierarchy: Hierarchy | None = None
+    implied: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # key: (value, words)
 
     @property
     def required(self) -> tuple[str, ...]:

@@ -27,10 +27,11 @@ class ColumnRef:
     header: str
     options: tuple[tuple[int, str], ...] = ()  # a check-mark matrix: (sheet column, option label)
     levels: tuple[int, ...] = ()  # an item hierarchy: the sheet columns of its levels, top level first
+    implied: str | None = None  # no column: every row holds this value, which the sheet's name or title gives
 
     @property
-    def letter(self) -> str:
-        return column_letter(self.index)
+    def letter(self) -> str | None:
+        return column_letter(self.index) if self.implied is None else None
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ class Recogniser:
     def _layout(self, raw: RawSheet) -> tuple[Layout | None, list[Layout]]:
         """The best header in the scanned rows, and every valid header match found there."""
         candidates, counts = self._candidates(raw, 0, self.pack.reading.header_scan_rows)
-        by_name = self.kind_by_name(raw.name)
+        candidates = [self._implied(raw, c) for c in candidates]
+        by_name = self.kind_by_name(raw.name) or self._kind_by_title(raw, counts)
         valid = [c for c in candidates if not c.missing]
         named = [c for c in valid if c.kind.key == by_name]
         if named:
@@ -134,6 +136,31 @@ class Recogniser:
         kind = self.pack.kinds[by_name]
         first = next((r for r, n in enumerate(counts) if n), 0)
         return Layout(kind=kind, top=first, bottom=first, columns={}, missing=kind.required), valid
+
+    def _kind_by_title(self, raw: RawSheet, counts: list[int]) -> str | None:
+        """A kind the title rows name (a row of one value among the scanned rows: `主动公开基本目录`)."""
+        for r, n in enumerate(counts):
+            if n == 1:
+                text = next(display(v) for v in raw.rows[r] if display(v))
+                found = self.kind_by_name(text)
+                if found:
+                    return found
+        return None
+
+    def _implied(self, raw: RawSheet, layout: Layout) -> Layout:
+        """A missing column the sheet's name or title gives a value (主动公开基本目录: 公开属性 is 主动公开)."""
+        implied = {k: spec for k, spec in layout.kind.implied.items() if k not in layout.columns}
+        if not implied:
+            return layout
+        words = "".join([raw.name, *(display(v) for row in raw.rows[: layout.top] for v in row)])
+        text = self._norm(words)
+        columns = dict(layout.columns)
+        for key, (value, triggers) in implied.items():
+            if any(self._norm(t) in text for t in triggers):
+                columns[key] = ColumnRef(key, -1, layout.kind.columns[key].header, implied=value)
+        if len(columns) == len(layout.columns):
+            return layout
+        return dataclasses.replace(layout, columns=columns, missing=tuple(k for k in layout.missing if k not in columns))
 
     def tables(self, raw: RawSheet) -> list[Layout]:
         """Every table of the sheet, each ending where the next begins: lower down, a header row that differs
@@ -157,7 +184,7 @@ class Recogniser:
             if r <= current.bottom:
                 continue
             found, _ = self._candidates(raw, r, 1)
-            valid = [c for c in found if not c.missing]
+            valid = [v for v in (self._implied(raw, c) for c in found) if not v.missing]
             if not valid:
                 continue
             same_kind = [c for c in valid if c.kind.key == current.kind.key]

@@ -56,7 +56,7 @@ class SheetData:
 
     def letter(self, key: str) -> tuple[str | None, int]:
         ref = self.columns.get(key)
-        return (ref.letter, ref.index) if ref else (None, -1)
+        return (ref.letter, ref.index) if ref and ref.implied is None else (None, -1)
 
     def key_columns(self) -> list[str]:
         """The kind's key columns present in this sheet (`id|title`: the first alternative present)."""
@@ -231,6 +231,9 @@ def build_sheet(raw: RawSheet, layout: Layout, reading: Reading) -> SheetData:
     merged: dict[str, pd.Series] = {}
     for key, ref in layout.columns.items():
         column = layout.kind.columns[key]
+        if ref.implied is not None:
+            parsed[key] = parse_column(pd.Series(ref.implied, index=rows, dtype=object), column, reading)
+            continue
         if ref.options:
             indexes = [c for c, _ in ref.options]
             sub = pd.DataFrame(grid[:, indexes] if len(grid) else np.empty((0, len(indexes))), index=rows)
