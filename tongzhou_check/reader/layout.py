@@ -160,7 +160,8 @@ class Recogniser:
                 columns[key] = ColumnRef(key, -1, layout.kind.columns[key].header, implied=value)
         if len(columns) == len(layout.columns):
             return layout
-        return dataclasses.replace(layout, columns=columns, missing=tuple(k for k in layout.missing if k not in columns))
+        missing = tuple(k for k in layout.missing if k not in columns)
+        return dataclasses.replace(layout, columns=columns, missing=missing)
 
     def tables(self, raw: RawSheet) -> list[Layout]:
         """Every table of the sheet, each ending where the next begins: lower down, a header row that differs
