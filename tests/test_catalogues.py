@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import audit_json, cells, rules_found, write_xlsx
+import openpyxl
+from helpers import audit_json, cells, cli, rules_found, write_xlsx
+
+from tongzhou_check.pack import load_pack
+from tongzhou_check.reader import Workbook, read_book
 
 TWO_ROW = [
     ["序号", "公开事项", None, "公开内容(要素)", "公开依据", "公开时限", "公开主体", "公开渠道和载体",
@@ -129,10 +133,7 @@ def test_dates_as_clerks_write_them(tmp_path: Path) -> None:
     assert "a month but not a day" in next(f["message"] for f in en["findings"] if f["cell"] == "A3")
 
 
-def _read(path: Path):
-    from tongzhou_check.pack import load_pack
-    from tongzhou_check.reader import read_book
-
+def _read(path: Path) -> Workbook:
     book = read_book(path, load_pack())
     assert book.error is None
     return book
@@ -253,3 +254,38 @@ def test_proactive_only_catalogues_need_no_attribute_column(tmp_path: Path) -> N
     # a catalogue that does not say 主动公开 still needs its 公开属性 column
     plain = audit_json(write_xlsx(tmp_path / "c.xlsx", {"公开目录": [header, *rows]}))
     assert cells(plain, "TZ003") == ["公开目录"]
+
+
+APPLICATION = ["申请编号", "申请人类型", "收到日期", "答复日期", "处理结果"]
+
+
+def test_table3_prints_the_national_labels_and_reads_them_back(tmp_path: Path) -> None:
+    rows = [
+        ["2018-001", "自然人", "2018-03-01", "2018-03-10", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"],
+        ["2018-002", "自然人", "2018-03-02", "2018-03-11", "（三）不予公开/1.属于国家秘密"],
+        ["2018-003", "商业企业", "2018-03-03", "2018-03-12", "（三）不予公开3.危及“三安全一稳定”"],
+        ["2018-004", "自然人", "2018-03-04", "2018-03-13", "（一）予以公开"],
+        ["2018-005", "自然人", "2018-03-05", "2018-03-14", "（二）部分公开（区分处理的…）"],
+    ]
+    book = write_xlsx(tmp_path / "区民政局-2018.xlsx", {"依申请公开登记": [APPLICATION, *rows]})
+    report = audit_json(book)
+    assert "TZ007" not in rules_found(report)  # every national row label reads as its outcome
+    for suffix in ("xlsx", "md", "html"):
+        target = tmp_path / f"appendix.{suffix}"
+        code, _, err = cli("report", str(book), "--year", "2018", "-o", str(target))
+        assert code == 0, err
+        if suffix == "xlsx":
+            sheet = openpyxl.load_workbook(target)["附表3 依申请公开"]
+            cells_by_label = {" ".join(str(c.value) for c in row[:3] if c.value): [c.value for c in row[3:10]]
+                              for row in sheet.iter_rows(min_row=5, max_row=30)}
+            assert cells_by_label["三、本年度办理结果 （一）予以公开"][0] == 1
+            assert cells_by_label["（二）部分公开（区分处理的，只计这一情形，不计其他情形）"][0] == 2
+            assert cells_by_label["（三）不予公开 1.属于国家秘密"][0] == 1
+            assert cells_by_label["3.危及“三安全一稳定”"][1] == 1
+            assert any(label == "（七）总计" for label in cells_by_label)
+            text = str(sheet["A2"].value)
+        else:
+            text = target.read_text("utf-8")
+            assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" in text
+            assert "3.危及“三安全一稳定”" in text and "（七）总计" in text
+        assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in text

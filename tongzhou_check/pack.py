@@ -108,6 +108,9 @@ def _column(key: str, raw: dict) -> Column:
     )
 
 
+_GROUP_NUMBERS = "一二三四五六七八九十"
+
+
 def _tree_values(tree: dict[str, list[str]]) -> tuple[tuple[str, ...], dict[str, str]]:
     """Leaf values `组/子项` of a two-level enumeration, with the accepted short and numbered forms."""
     values: list[str] = []
@@ -116,15 +119,21 @@ def _tree_values(tree: dict[str, list[str]]) -> tuple[tuple[str, ...], dict[str,
     for leaves in tree.values():
         for leaf in leaves:
             leaf_count[leaf] = leaf_count.get(leaf, 0) + 1
-    for group, leaves in tree.items():
+    for n, (group, leaves) in enumerate(tree.items()):
+        number = f"({_GROUP_NUMBERS[n]})" if n < len(_GROUP_NUMBERS) else ""  # the national row label: (三)不予公开
         if not leaves:
             values.append(group)
+            if number:
+                aliases[f"{number}{group}"] = group
             continue
         for i, leaf in enumerate(leaves, start=1):
             full = f"{group}/{leaf}"
             values.append(full)
             forms = [f"{group}-{i}", f"{group}{i}", f"{group}-{i}.{leaf}", f"{group}{i}.{leaf}",
-                     f"{group}{i}、{leaf}", f"{group}-{leaf}", f"{group}:{leaf}", f"{group}{leaf}"]
+                     f"{group}{i}、{leaf}", f"{group}-{leaf}", f"{group}:{leaf}", f"{group}{leaf}",
+                     f"{group}/{i}.{leaf}"]
+            if number:
+                forms += [f"{number}{form}" for form in [full, *forms]]
             if leaf_count[leaf] == 1:
                 forms += [leaf, f"{i}.{leaf}"]
             aliases.update(dict.fromkeys(forms, full))

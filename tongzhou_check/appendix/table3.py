@@ -20,12 +20,14 @@ LISTED = 50  # unplaced applications listed one by one; the rest are counted
 TEXT = {
     "zh": {
         "title": "附表3 依申请公开办理情况({year}年度,{fmt}年格式)",
-        "corner": "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)",
+        # the national format's own labels, with its punctuation: full-width brackets, colons and commas
+        "corner": "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "group": "（{number}）{label}{note}", "leaf": "{i}.{label}", "quotes": "“”",
         "applicants": "申请人情况", "person": "自然人", "organisation": "法人或其他组织", "total": "总计",
         "types": {},
         NEW: "一、本年新收政府信息公开申请数量", CARRIED: "二、上年结转政府信息公开申请数量",
         "results": "三、本年度办理结果", "sum": "总计", OPEN: "四、结转下年度继续办理",
-        "note": {"部分公开": "(区分处理的,只计这一情形,不计其他情形)"},
+        "note": {"部分公开": "（区分处理的，只计这一情形，不计其他情形）"},
         "balance": "勾稽关系 一+二 = (七)总计+四:{detail}",
         "leaves": "勾稽关系 (七)总计 = 各项办理结果之和:{detail}",
         "columns": "勾稽关系 总计 = 六类申请人之和:{detail}",
@@ -53,7 +55,7 @@ TEXT = {
                   "其他": "Others"},
         NEW: "1. Applications received this year", CARRIED: "2. Applications carried over from last year",
         "results": "3. Outcomes this year", "sum": "Total", OPEN: "4. Carried over to next year",
-        "note": {},
+        "note": {}, "group": "({number}){label}{note}", "leaf": "{i}.{label}", "quotes": '""',
         "balance": "Check 1 + 2 = 3 (total) + 4: {detail}", "leaves": "Check 3 (total) = sum of the outcomes: {detail}",
         "columns": "Check Total = sum of the six applicant columns: {detail}",
         "ok": "✓ every column agrees", "bad": "✗ differs: {items}", "rows_ok": "✓ every row agrees",
@@ -87,17 +89,27 @@ def _lines(tree: Sequence[tuple[str, Sequence[str]]], fmt: str, text: dict) -> l
     lines = [Line((text[NEW], None, None), (NEW,)), Line((text[CARRIED], None, None), (CARRIED,))]
     for n, (group, leaves) in enumerate(tree):
         section = text["results"] if n == 0 else None  # 三、本年度办理结果 spans the results block
-        label = f"({GROUP_NUMBERS[n]}){group}{text['note'].get(group, '')}"
+        label = text["group"].format(number=GROUP_NUMBERS[n], label=group, note=text["note"].get(group, ""))
         if not leaves:
             lines.append(Line((section, label, None), (group,)))
         elif group in COLLAPSED[fmt]:
             lines.append(Line((section, label, None), tuple(f"{group}/{leaf}" for leaf in leaves)))
         else:
-            lines += [Line((section if i == 1 else None, label if i == 1 else None, f"{i}.{leaf}"),
+            lines += [Line((section if i == 1 else None, label if i == 1 else None,
+                            text["leaf"].format(i=i, label=_quoted(leaf, text["quotes"]))),
                            (f"{group}/{leaf}",)) for i, leaf in enumerate(leaves, start=1)]
-    lines.append(Line((None, f"({GROUP_NUMBERS[len(tree)]}){text['sum']}", None), ()))
+    lines.append(Line((None, text["group"].format(number=GROUP_NUMBERS[len(tree)], label=text["sum"], note=""),
+                       None), ()))
     lines.append(Line((text[OPEN], None, None), (OPEN,)))
     return lines
+
+
+def _quoted(label: str, quotes: str) -> str:
+    """A label's straight double quotes as the format prints them (`危及"三安全一稳定"` → `危及“三安全一稳定”`)."""
+    parts = label.split('"')
+    if len(parts) % 2 == 0:  # an unpaired quote is left as written
+        return label
+    return "".join(p if k % 2 == 0 else f"{quotes[0]}{p}{quotes[1]}" for k, p in enumerate(parts))
 
 
 def _merges(lines: list[Line], top: int) -> list[Merge]:

@@ -161,11 +161,18 @@ def _enum_lookup(column: Column) -> dict[str, str]:
     return lookup
 
 
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+
+
 def _enum(column: Column) -> Callable[[Any], Any]:
     lookup = _enum_lookup(column)
 
     def parse(value: Any) -> Any:
-        return lookup.get(enum_key(display(value)), INVALID)
+        key = enum_key(display(value))
+        found = lookup.get(key)
+        if found is None and column.tree:  # a national row label with its note: (二)部分公开(区分处理的…)
+            found = lookup.get(_TRAILING_NOTE.sub("", key))
+        return INVALID if found is None else found
 
     return parse
 
