@@ -54,6 +54,23 @@ def norm_header(text: object, suffixes: tuple[str, ...] = ("*", "(必填)")) -> 
     return out
 
 
+HEADER_MAX = 60  # no header, with its notes and spaces, is longer
+
+
+def initials(texts: Iterable[str]) -> frozenset[str]:
+    """The first characters of some normalised header texts, for `may_be_header`."""
+    return frozenset(t[0] for t in texts if t)
+
+
+def may_be_header(value: object, firsts: frozenset[str]) -> bool:
+    """A cheap test before normalising a cell to compare it with headers: a short text whose first character
+    starts one of them (or may after NFKC: a full-width or compatibility character)."""
+    if not isinstance(value, str) or len(value) > HEADER_MAX:
+        return False
+    first = value.lstrip()[:1]
+    return bool(first) and (first in firsts or (not first.isascii() and not unicodedata.is_normalized("NFKC", first)))
+
+
 def enum_key(text: str) -> str:
     """An enumeration value as compared: NFKC, no whitespace or quotes, Latin upper-cased."""
     return _QUOTES.sub("", squash(text)).upper()

@@ -13,7 +13,7 @@ import pandas as pd
 from tongzhou_check.packtypes import Kind, Pack
 from tongzhou_check.reader.parse import display
 from tongzhou_check.reader.workbook import RawSheet
-from tongzhou_check.text import column_letter, norm_header
+from tongzhou_check.text import column_letter, initials, may_be_header, norm_header
 
 MATRIX_TYPES = ("enum", "multi_enum", "multi_text")
 
@@ -84,6 +84,7 @@ class Recogniser:
             for key, kind in pack.kinds.items() if kind.hierarchy
         }
         self._all_headers = {h: h for lookup in [*self.lookups.values(), *self.levels.values()] for h in lookup}
+        self._initials = initials(self._all_headers)
 
     def kind_by_name(self, sheet_name: str) -> str | None:
         name = self._norm(sheet_name)
@@ -206,7 +207,7 @@ class Recogniser:
         for c in range(width):
             cells = pd.Series([r[c] if c < len(r) else "" for r in rows], dtype=object)
             codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-            known = np.array([isinstance(u, str) and _find(self._all_headers, self._norm(u)) is not None
+            known = np.array([may_be_header(u, self._initials) and _find(self._all_headers, self._norm(u)) is not None
                               for u in uniques] + [False])
             hits += known[codes]
         return [int(i) + start for i in np.flatnonzero(hits >= 2)]

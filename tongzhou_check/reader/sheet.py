@@ -12,7 +12,7 @@ from tongzhou_check.packtypes import WAIVER, Kind, Reading
 from tongzhou_check.reader.layout import ColumnRef, Layout
 from tongzhou_check.reader.parse import Parsed, display, is_placeholder, normalised, parse_column, parse_marks
 from tongzhou_check.reader.workbook import RawSheet
-from tongzhou_check.text import norm_header
+from tongzhou_check.text import initials, may_be_header, norm_header
 
 
 @dataclass(frozen=True)
@@ -182,15 +182,19 @@ def _header_repeats(grid: np.ndarray, raw: RawSheet, layout: Layout, reading: Re
         return repeats
     texts = _header_texts(raw, layout, reading)
     matched = np.zeros(len(grid), dtype=int)
-    other = np.zeros(len(grid), dtype=int)
     for c in range(grid.shape[1]):
+        if not texts[c]:
+            continue
+        firsts = initials(texts[c])
         codes, uniques = pd.factorize(grid[:, c].astype(object), use_na_sentinel=True)
-        shown = [norm_header(display(u), reading.header_suffixes) for u in uniques]
-        hit = np.array([bool(t) and t in texts[c] for t in shown] + [False], dtype=bool)
-        filled = np.array([bool(t) for t in shown] + [False], dtype=bool)
+        hit = np.array([may_be_header(u, firsts) and norm_header(u, reading.header_suffixes) in texts[c]
+                        for u in uniques] + [False], dtype=bool)
         matched += hit[codes]
-        other += filled[codes] & ~hit[codes]
-    repeats[:] = (matched >= 2) & (other == 0)
+    candidates = np.flatnonzero(matched >= 2)
+    for i in candidates:  # every other value of the row must be its column's header too
+        row = grid[i]
+        filled = sum(1 for v in row if display(v))
+        repeats[i] = filled == matched[i]
     return repeats
 
 
