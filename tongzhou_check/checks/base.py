@@ -96,9 +96,11 @@ __all__ = ["ROW", "SHEET", "Check", "Context", "Hit", "Workbook"]
 
 
 def unreported_missing(sheet: SheetData, ctx: Context, missing: list[str]) -> list[str]:
-    """The missing columns a "could not check" finding names: one missing column is one finding, so those TZ003
-    (an active missing_column rule) already reports on this sheet are left out."""
+    """The missing columns a "could not check" finding names: those TZ003 (an active missing_column rule) already
+    reports on this sheet are left out when the rule also lacks others; a rule that lacks only TZ003's columns
+    still says, naming them, that it did not run."""
     if any(r.active and r.check == "missing_column" and r.kind in (None, sheet.kind.key)
            for r in ctx.pack.rules.values()):
-        return [c for c in missing if c not in sheet.layout.missing]
+        others = [c for c in missing if c not in sheet.layout.missing]
+        return others or list(missing)
     return list(missing)
