@@ -7,9 +7,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from tongzhou_check.packtypes import Kind, Pack
 from tongzhou_check.reader.parse import display
 from tongzhou_check.reader.workbook import RawSheet
@@ -202,15 +199,17 @@ class Recogniser:
         rows = raw.rows[start:]
         if not rows:
             return []
-        width = max(len(r) for r in rows)
-        hits = np.zeros(len(rows), dtype=int)
-        for c in range(width):
-            cells = pd.Series([r[c] if c < len(r) else "" for r in rows], dtype=object)
-            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-            known = np.array([may_be_header(u, self._initials) and _find(self._all_headers, self._norm(u)) is not None
-                              for u in uniques] + [False])
-            hits += known[codes]
-        return [int(i) + start for i in np.flatnonzero(hits >= 2)]
+        known: dict[str, bool] = {}  # each distinct text tested once; a cell that is no text is never a header
+
+        def header(text: str) -> bool:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = (may_be_header(text, self._initials)
+                                       and _find(self._all_headers, self._norm(text)) is not None)
+            return found
+
+        return [i + start for i, row in enumerate(rows)
+                if sum(1 for v in row if v.__class__ is str and v and header(v)) >= 2]
 
     def _hierarchy(self, kind: Kind, texts: list[list[str]], shown: list[list[str]], top: int, bottom: int,
                    columns: dict[str, ColumnRef], used: list[int]) -> None:

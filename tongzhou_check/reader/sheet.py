@@ -185,11 +185,18 @@ def _header_repeats(grid: np.ndarray, raw: RawSheet, layout: Layout, reading: Re
     for c in range(grid.shape[1]):
         if not texts[c]:
             continue
-        firsts = initials(texts[c])
-        codes, uniques = pd.factorize(grid[:, c].astype(object), use_na_sentinel=True)
-        hit = np.array([may_be_header(u, firsts) and norm_header(u, reading.header_suffixes) in texts[c]
-                        for u in uniques] + [False], dtype=bool)
-        matched += hit[codes]
+        firsts, own = initials(texts[c]), texts[c]
+        known: dict[str, bool] = {}  # each distinct text of the column tested once
+
+        def header(text: str, firsts: frozenset[str] = firsts, own: set[str] = own,
+                   known: dict[str, bool] = known) -> bool:
+            found = known.get(text)
+            if found is None:
+                found = known[text] = may_be_header(text, firsts) and norm_header(text, reading.header_suffixes) in own
+            return found
+
+        matched += np.fromiter((v.__class__ is str and bool(v) and header(v) for v in grid[:, c]), dtype=bool,
+                               count=len(grid))
     candidates = np.flatnonzero(matched >= 2)
     for i in candidates:  # every other value of the row must be its column's header too
         row = grid[i]
