@@ -38,15 +38,17 @@ class Store:
             _fsync_dir(target.parent)
         return target
 
-    def _temp(self) -> tuple[BinaryIO, Path]:
-        fd, name = tempfile.mkstemp(dir=self.tmp, prefix="upload-")
+    def _temp(self, prefix: str) -> tuple[BinaryIO, Path]:
+        """A temporary file: `upload-` for an upload being received, `stored-` for bytes the desk writes itself (an
+        audit's reports, written while other uploads arrive)."""
+        fd, name = tempfile.mkstemp(dir=self.tmp, prefix=prefix)
         return os.fdopen(fd, "wb"), Path(name)
 
     def put_bytes(self, data: bytes, suffix: str = "") -> str:
         sha256 = hashlib.sha256(data).hexdigest()
         if self.path(sha256, suffix).exists():
             return sha256
-        fh, temp = self._temp()
+        fh, temp = self._temp("stored-")
         with fh:
             fh.write(data)
             fh.flush()
@@ -57,7 +59,7 @@ class Store:
     async def put_stream(self, chunks: AsyncIterator[bytes], suffix: str, limit: int) -> tuple[str, int, bytes]:
         """Store a stream; returns (sha256, size, its first bytes). Over `limit` bytes: TooLarge, nothing kept."""
         digest, size, head = hashlib.sha256(), 0, b""
-        fh, temp = self._temp()
+        fh, temp = self._temp("upload-")
         try:
             with fh:
                 async for chunk in chunks:
@@ -81,9 +83,10 @@ class Store:
         return self.path(sha256, suffix).read_bytes()
 
     def clean_tmp(self) -> None:
-        """Temporary files an interrupted upload left behind."""
-        for leftover in self.tmp.glob("upload-*"):
-            leftover.unlink(missing_ok=True)
+        """Temporary files an interrupted upload or write left behind."""
+        for pattern in ("upload-*", "stored-*"):
+            for leftover in self.tmp.glob(pattern):
+                leftover.unlink(missing_ok=True)
 
 
 def _fsync_dir(directory: Path) -> None:
