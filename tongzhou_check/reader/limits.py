@@ -15,6 +15,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tongzhou_check.text import column_letter
+
 MAX_CELLS = 20_000_000  # 2.5× a 1,000,000-row, 8-column log: ~1.5 GB of memory to read (docs/benchmark.md)
 MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML: a 1,000,000-row log is ~0.6 GiB
 BOMB_RATIO = 200  # real sheets compress 5–30×; a part this much smaller than it inflates to is a zip bomb
@@ -53,14 +55,6 @@ def _column(letters: bytes) -> int:
     return n
 
 
-def _letters(column: int) -> str:
-    letters = ""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _span(first_col: bytes, first_row: bytes, last_col: bytes | None, last_row: bytes | None) -> int:
     if last_col is None or last_row is None:
         return 1
@@ -82,7 +76,7 @@ def _scanned_span(book: zipfile.ZipFile, name: str) -> tuple[int, str]:
             tail = data[-64:]
     if not rows[1]:
         return 0, ""
-    shape = f"{_letters(cols[0])}{rows[0]}:{_letters(cols[1])}{rows[1]}"
+    shape = f"{column_letter(cols[0] - 1)}{rows[0]}:{column_letter(cols[1] - 1)}{rows[1]}"
     return (rows[1] - rows[0] + 1) * (cols[1] - cols[0] + 1), shape
 
 

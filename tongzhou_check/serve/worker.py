@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tongzhou_check.text import column_letter
+
 PREVIEW_ROWS = 10  # rows at fault a sheet's preview shows
 PREVIEW_COLUMNS = 30
 PREVIEW_TEXT = 80  # characters of a cell the preview shows
@@ -144,7 +146,7 @@ def _previews(source: Path, report: Any) -> dict[str, dict]:
         width = min(PREVIEW_COLUMNS, max((len(raw.rows[r - 1]) for r in [header, *shown] if r <= len(raw.rows)),
                                          default=0))
         previews[name] = {
-            "columns": [_letter(i) for i in range(width)],
+            "columns": [column_letter(i) for i in range(width)],
             "header": {"row": header, "cells": _cells(raw.rows, header, width)},
             "rows": [{"row": r, "cells": _cells(raw.rows, r, width), "faults": sorted(rows[r])} for r in shown],
             "more": max(0, len(rows) - len(shown)),
@@ -175,15 +177,6 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _letter(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 class Pool:
