@@ -67,7 +67,11 @@ def may_be_header(value: object, firsts: frozenset[str]) -> bool:
     starts one of them (or may after NFKC: a full-width or compatibility character)."""
     if not isinstance(value, str) or len(value) > HEADER_MAX:
         return False
-    first = value.lstrip()[:1]
+    return may_start_header(value.lstrip()[:1], firsts)
+
+
+def may_start_header(first: str, firsts: frozenset[str]) -> bool:
+    """`may_be_header` of a text by its first character (after leading spaces)."""
     return bool(first) and (first in firsts or (not first.isascii() and not unicodedata.is_normalized("NFKC", first)))
 
 

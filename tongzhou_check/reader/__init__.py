@@ -41,7 +41,9 @@ def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None,
     sheets: list[SheetData] = []
     unrecognised: list[RawSheet] = []
     listing: list[SheetResult] = []
-    for raw in raws:
+    raws.reverse()
+    while raws:
+        raw = raws.pop()  # a sheet's cells are freed once its records are columns
         has_cells = any(any(v != "" for v in row) for row in raw.rows)
         tables = recogniser.tables(raw) if has_cells else []
         if not tables:

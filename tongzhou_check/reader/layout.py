@@ -7,10 +7,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from tongzhou_check.packtypes import Kind, Pack
 from tongzhou_check.reader.parse import display
 from tongzhou_check.reader.workbook import RawSheet
-from tongzhou_check.text import column_letter, initials, may_be_header, norm_header
+from tongzhou_check.text import column_letter, initials, norm_header
 
 MATRIX_TYPES = ("enum", "multi_enum", "multi_text")
 
@@ -196,20 +198,14 @@ class Recogniser:
 
     def _header_like_rows(self, raw: RawSheet, start: int) -> list[int]:
         """Rows from `start` on with at least two cells that are some kind's header text (0-based)."""
-        rows = raw.rows[start:]
-        if not rows:
-            return []
-        known: dict[str, bool] = {}  # each distinct text tested once; a cell that is no text is never a header
-
         def header(text: str) -> bool:
-            found = known.get(text)
-            if found is None:
-                found = known[text] = (may_be_header(text, self._initials)
-                                       and _find(self._all_headers, self._norm(text)) is not None)
-            return found
+            return _find(self._all_headers, self._norm(text)) is not None
 
-        return [i + start for i, row in enumerate(rows)
-                if sum(1 for v in row if v.__class__ is str and v and header(v)) >= 2]
+        height, width = raw.grid.shape
+        hits = np.zeros(max(height - start, 0), dtype=np.int64)
+        for c in range(width):
+            hits += raw.headers_where(c, self._initials, header, start)
+        return (np.flatnonzero(hits >= 2) + start).tolist()
 
     def _hierarchy(self, kind: Kind, texts: list[list[str]], shown: list[list[str]], top: int, bottom: int,
                    columns: dict[str, ColumnRef], used: list[int]) -> None:

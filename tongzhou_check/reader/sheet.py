@@ -10,9 +10,16 @@ import pandas as pd
 
 from tongzhou_check.packtypes import WAIVER, Kind, Reading
 from tongzhou_check.reader.layout import ColumnRef, Layout
-from tongzhou_check.reader.parse import Parsed, display, is_placeholder, normalised, parse_column, parse_marks
-from tongzhou_check.reader.workbook import RawSheet
-from tongzhou_check.text import initials, may_be_header, norm_header
+from tongzhou_check.reader.parse import (
+    Parsed,
+    display,
+    is_placeholder,
+    normalised,
+    parse_column,
+    parse_marks,
+)
+from tongzhou_check.reader.workbook import DistinctCells, RawSheet
+from tongzhou_check.text import initials, norm_header
 
 
 @dataclass(frozen=True)
@@ -118,31 +125,35 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
     are still read).
     """
     start = layout.bottom + 1
-    rows = raw.rows[start:layout.end]
-    width = max((len(r) for r in raw.rows), default=0)
-    if not rows or not width:
+    grid = raw.grid[start:layout.end]
+    height, width = grid.shape
+    inside = [m for m in raw.merges if start <= m[2] and m[0] < start + height]  # not above the table, nor below
+    if inside:
+        grid = grid.copy()  # merged values are written into it
+    if not height or not width:
         return np.empty((0, width), dtype=object), np.zeros((0, width), dtype=bool), pd.Index([], dtype=int)
-    grid = np.array(rows, dtype=object).reshape(len(rows), width)
     nonempty = (grid != "") & pd.notna(grid)
     counts = nonempty.sum(axis=1)
     notes = _notes_rows(grid, nonempty, counts, reading)
     banners = _banner_rows(counts, raw, layout, start)
     continuation = np.zeros(grid.shape, dtype=bool)
-    for r0, c0, r1, c1 in raw.merges:
-        if r1 < start or r0 >= start + len(rows):  # above the table, or in a stacked table below it
-            continue
+    filled: set[int] = set()  # the columns where merged values were written into the grid
+    for r0, c0, r1, c1 in inside:
         top = max(r0, start) - start
         value = raw.rows[r0][c0]
         grid[top : r1 - start + 1, c0 : c1 + 1] = value
         continuation[top : r1 - start + 1, c0 : c1 + 1] = True
+        filled.update(range(c0, c1 + 1))
         if r0 >= start:
             continuation[r0 - start, c0] = False
-    repeats = _header_repeats(grid, raw, layout, reading)
+    repeats = _header_repeats(grid, filled, raw, layout, reading)
     has_data = counts > 0
     after_data = np.maximum.accumulate(has_data & ~notes)
     ended = np.maximum.accumulate(notes & np.concatenate([[False], after_data[:-1]]))
-    keep = has_data & ~notes & ~banners & ~repeats & ~ended
-    return grid[keep], continuation[keep], pd.Index(np.flatnonzero(keep) + start + 1, dtype=int)
+    keep = np.flatnonzero(has_data & ~notes & ~banners & ~repeats & ~ended)
+    if len(keep) and keep[-1] - keep[0] + 1 == len(keep):  # one block of rows (the usual table): a view, no copy
+        keep = slice(keep[0], keep[-1] + 1)
+    return grid[keep], continuation[keep], pd.Index(np.arange(height)[keep] + start + 1, dtype=int)
 
 
 def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, reading: Reading) -> np.ndarray:
@@ -174,34 +185,27 @@ def _header_texts(raw: RawSheet, layout: Layout, reading: Reading) -> list[set[s
     return texts
 
 
-def _header_repeats(grid: np.ndarray, raw: RawSheet, layout: Layout, reading: Reading) -> np.ndarray:
+def _header_repeats(grid: np.ndarray, filled: set[int], raw: RawSheet, layout: Layout, reading: Reading
+                    ) -> np.ndarray:
     """Rows printing the table's header again (a stacked table, a page's repeated header): at least two cells,
-    each one the header's own text in its column."""
+    each one the header's own text in its column. `grid` is the table's body with merged values filled in, in
+    the columns `filled`; the others are the sheet's own cells, whose distinct values the sheet has counted."""
     repeats = np.zeros(len(grid), dtype=bool)
     if not len(grid) or layout.bottom < layout.top or not layout.columns:
         return repeats
     texts = _header_texts(raw, layout, reading)
     matched = np.zeros(len(grid), dtype=int)
     for c in range(grid.shape[1]):
-        if not texts[c]:
-            continue
-        firsts, own = initials(texts[c]), texts[c]
-        known: dict[str, bool] = {}  # each distinct text of the column tested once
+        if texts[c]:
+            firsts, own = initials(texts[c]), texts[c]
+            def own_header(text: str, own: set[str] = own) -> bool:
+                return norm_header(text, reading.header_suffixes) in own
 
-        def header(text: str, firsts: frozenset[str] = firsts, own: set[str] = own,
-                   known: dict[str, bool] = known) -> bool:
-            found = known.get(text)
-            if found is None:
-                found = known[text] = may_be_header(text, firsts) and norm_header(text, reading.header_suffixes) in own
-            return found
-
-        matched += np.fromiter((v.__class__ is str and bool(v) and header(v) for v in grid[:, c]), dtype=bool,
-                               count=len(grid))
+            matched += (DistinctCells.of(grid[:, c]).where(firsts, own_header) if c in filled else
+                        raw.headers_where(c, firsts, own_header, layout.bottom + 1, layout.end))
     candidates = np.flatnonzero(matched >= 2)
     for i in candidates:  # every other value of the row must be its column's header too
-        row = grid[i]
-        filled = sum(1 for v in row if display(v))
-        repeats[i] = filled == matched[i]
+        repeats[i] = sum(1 for v in grid[i] if display(v)) == matched[i]
     return repeats
 
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import python_calamine as calamine
 
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_zip
-from tongzhou_check.text import visible
+from tongzhou_check.text import HEADER_MAX, may_start_header, visible
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
@@ -29,6 +34,67 @@ class RawSheet:
     rows: list[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden: bool = False
+
+    @cached_property
+    def grid(self) -> np.ndarray:
+        """The cells as one 2-D object array (short rows padded with ""), made once for every reader of columns.
+        Readers slice it; whoever writes into a slice copies it first."""
+        width = max((len(r) for r in self.rows), default=0)
+        if any(len(r) != width for r in self.rows):
+            return np.array([r + [""] * (width - len(r)) for r in self.rows], dtype=object).reshape(-1, width)
+        return np.array(self.rows, dtype=object).reshape(len(self.rows), width)
+
+    @cached_property
+    def _distinct(self) -> dict[int, DistinctCells]:
+        return {}
+
+    def headers_where(self, column: int, firsts: frozenset[str], test: Callable[[str], bool], start: int = 0,
+                      end: int | None = None) -> np.ndarray:
+        """Which cells of a column (rows start:end) may be header text (`text.may_be_header` with `firsts`) and
+        pass `test`. The column's distinct values are found once and their first characters once; `test` runs
+        only on the values whose first character may start a header."""
+        if column not in self._distinct:
+            self._distinct[column] = DistinctCells.of(self.grid[:, column])
+        return self._distinct[column].where(firsts, test)[start:end]
+
+
+@dataclass(frozen=True)
+class DistinctCells:
+    """A column factorised, with the first character of each distinct text short enough to be a header."""
+
+    codes: np.ndarray  # per cell, its distinct value
+    uniques: np.ndarray
+    short: np.ndarray  # the distinct values that are texts of 1..HEADER_MAX characters, not only spaces
+    first_codes: np.ndarray  # per short value, its first character (after spaces) among `first_points`
+    first_points: np.ndarray  # code points
+
+    @classmethod
+    def of(cls, cells: np.ndarray) -> DistinctCells:
+        # a dict, not pd.factorize: pandas' string hashing leaves a UTF-8 copy inside every distinct text (30 MB
+        # for a hundred thousand paragraphs), and it is no faster
+        index: dict[Any, int] = {}
+        put = index.setdefault
+        codes = np.fromiter((put(v, len(index)) for v in cells.tolist()), dtype=np.int32, count=len(cells))
+        uniques = np.empty(len(index), dtype=object)
+        uniques[:] = list(index)
+        short = np.flatnonzero(np.fromiter((u.__class__ is str and 0 < len(u) <= HEADER_MAX for u in uniques),
+                                           dtype=bool, count=len(uniques)))
+        stripped = list(map(str.lstrip, uniques[short]))  # the same objects, unless they start with spaces
+        texts = np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped))
+        short = short[texts]
+        # code points, not one-character strings: a CJK character would be a new object for every value
+        points = np.fromiter(map(ord, map(itemgetter(0), compress(stripped, texts))), dtype=np.int64,
+                             count=len(short))
+        first_points, first_codes = np.unique(points, return_inverse=True)
+        return cls(codes, uniques, short, first_codes, first_points)
+
+    def where(self, firsts: frozenset[str], test: Callable[[str], bool]) -> np.ndarray:
+        starts = np.fromiter((may_start_header(chr(p), firsts) for p in self.first_points), dtype=bool,
+                             count=len(self.first_points))
+        candidates = self.short[starts[self.first_codes]]
+        passed = np.zeros(len(self.uniques), dtype=bool)
+        passed[candidates] = [test(u) for u in self.uniques[candidates]]
+        return passed[self.codes]
 
 
 class ReadError(Exception):
