@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from tongzhou_check.checks.base import Context, Hit
@@ -20,13 +21,17 @@ def duplicate(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
     for key in keys:
         usable &= ~sheet.input_problem(key)
     values = values[usable]
-    repeated = values.duplicated(keep="first")
+    # each key's first row, from a dict: pandas' string hashing would leave a UTF-8 copy inside every key
+    first: dict[str, int] = {}
+    put = first.setdefault
+    first_row = np.fromiter(map(put, values.tolist(), values.index.tolist()), dtype=np.int64, count=len(values))
+    repeated = first_row != values.index.to_numpy()
     if not repeated.any():
         return
-    first_row = pd.Series(values.index, index=values.index).groupby(values).transform("first")
-    rows = values.index[repeated.to_numpy()]
+    rows = values.index[repeated]
     yield Hit(
         rows=rows,
         column=keys[0],
-        fields={"first_row": first_row[rows], "keys": "、".join(sheet.header(k) for k in keys)},
+        fields={"first_row": pd.Series(first_row[repeated], index=rows),
+                "keys": "、".join(sheet.header(k) for k in keys)},
     )
