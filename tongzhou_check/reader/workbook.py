@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -206,16 +207,20 @@ def _within(rows: list[list[Any]], merges: list[tuple[int, int, int, int]]) -> l
 
 
 SHARED_TEXT = 16  # text cells this short (units, channels, categories: they repeat) are kept once per sheet
+# dates and times repeat too (a year's log has a few hundred days), and none equals a value of another type
+# (numbers are not kept once: True == 1 == 1.0)
+SHARED_TYPES = frozenset({dt.datetime, dt.date, dt.time, dt.timedelta})
 
 
 def _cells(sheet: calamine.CalamineSheet) -> list[list[Any]]:
-    """The sheet's cells from A1 (what `to_python(skip_empty_area=False)` gives), row by row, each short text kept
-    once however often it repeats: a big sheet's memory is mostly its cells, and calamine makes a new string for
-    every cell."""
-    shared: dict[str, str] = {}
+    """The sheet's cells from A1 (what `to_python(skip_empty_area=False)` gives), row by row, each short text and
+    each date kept once however often it repeats: a big sheet's memory is mostly its cells, and calamine makes a
+    new object for every cell."""
+    shared: dict[Any, Any] = {}
     keep = shared.setdefault
     pad = [""] * sheet.start[1] if sheet.start else []  # the rows start at row 1, the columns at the first in use
-    return [pad + [keep(v, v) if v.__class__ is str and len(v) <= SHARED_TEXT else v for v in row]
+    return [pad + [keep(v, v) if (v.__class__ is str and len(v) <= SHARED_TEXT) or v.__class__ in SHARED_TYPES
+                   else v for v in row]
             for row in sheet.iter_rows()]
 
 
