@@ -153,7 +153,7 @@ def _drawn(source: Path) -> dict[str, Counter[str]]:
         names = set(archive.namelist())
         book = fromstring(archive.read("xl/workbook.xml"))
         parts = get_dependents(archive, "xl/_rels/workbook.xml.rels")
-        for sheet in book.iter("{*}sheet"):
+        for sheet in (node for node in book.iter() if str(node.tag).endswith("}sheet")):
             part = parts.get(sheet.get(f"{{{REL_NS}}}id"))
             rels = get_rels_path(part.target.lstrip("/")) if part is not None else ""
             if rels not in names:
