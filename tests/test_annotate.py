@@ -142,7 +142,12 @@ def _with_image(tmp_path: Path) -> tuple[Path, bytes]:
 
 
 def test_images_are_carried_into_the_copy(tmp_path: Path) -> None:
+    import tomllib
     import zipfile
+
+    # openpyxl drops every image, silently, unless pillow is installed: it is a dependency, not an accident
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    assert any(d.lower().startswith("pillow>=") for d in dependencies)
 
     source, png = _with_image(tmp_path)
     target = tmp_path / "copy.xlsx"
