@@ -24,6 +24,7 @@ from openpyxl.xml.functions import fromstring
 
 from tongzhou_check.labels import LABELS
 from tongzhou_check.linebreak import wrap
+from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report, Severity
 from tongzhou_check.reader.workbook import OWN_SHEET
 from tongzhou_check.text import visible
@@ -101,6 +102,8 @@ def annotate(report: Report, source: Path, target: Path, lang: str = "zh") -> An
             warnings.simplefilter("always")
             book = load_workbook(source)
         drawn = _drawn(source)
+        with zipfile.ZipFile(source) as archive:
+            macros = "xl/vbaProject.bin" in archive.namelist()
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         why = visible(str(exc))[:160] or type(exc).__name__
         raise AnnotateError(f"{source}: 无法打开 / cannot be opened: 写批注副本的 openpyxl 无法读取此工作簿({why}),"
@@ -110,7 +113,7 @@ def annotate(report: Report, source: Path, target: Path, lang: str = "zh") -> An
     text = NOTES[lang]
     notes = _lost(book, drawn, text) + [text["openpyxl"].format(detail=visible(str(w.message))[:200])
                                         for w in caught if any(word in str(w.message) for word in _LOST)]
-    if source.suffix.lower() == ".xlsm":
+    if macros:
         notes.append(text["macros"])
     sheets = {ws.title: ws for ws in book.worksheets}
     if _unmark(book):  # a copy annotated again (a clerk's fixed copy resubmitted): our old marks go first
@@ -140,6 +143,7 @@ def annotate(report: Report, source: Path, target: Path, lang: str = "zh") -> An
         if active:
             colour = FILLS[max(active)]
             cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+    notes = [mask(note) or "" for note in notes]  # they name sheets, and reach the terminal too
     _findings_sheet(book, findings, set(sheets), notes, lang)
     book.save(target)
     return Annotated(len(by_cell), tuple(notes))
