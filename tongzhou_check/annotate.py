@@ -9,6 +9,7 @@ import zipfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -155,6 +156,8 @@ def _drawn(source: Path) -> dict[str, Counter[str]]:
     drawn: dict[str, Counter[str]] = {}
     with zipfile.ZipFile(source) as archive:
         names = set(archive.namelist())
+        if not {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} <= names:  # a workbook part elsewhere: rare
+            return drawn
         book = fromstring(archive.read("xl/workbook.xml"))
         parts = get_dependents(archive, "xl/_rels/workbook.xml.rels")
         for sheet in (node for node in book.iter() if str(node.tag).endswith("}sheet")):
@@ -171,9 +174,9 @@ def _drawn(source: Path) -> dict[str, Counter[str]]:
     return drawn
 
 
-def _kind(anchor: object) -> str:
+def _kind(anchor: Element) -> str:
     """An anchor of a drawing: a picture, a chart, or something else."""
-    first = next((child for child in anchor if child.tag.rsplit("}", 1)[-1] not in  # type: ignore[attr-defined]
+    first = next((child for child in anchor if child.tag.rsplit("}", 1)[-1] not in
                   ("from", "to", "pos", "ext", "clientData")), None)
     tag = first.tag.rsplit("}", 1)[-1] if first is not None else ""
     if tag == "graphicFrame" and any(node.tag.endswith("}chart") for node in first.iter()):
