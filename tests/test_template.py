@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -94,3 +95,44 @@ def test_template_never_overwrites(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(target)["公开清单"]["A1"].value.startswith("公开清单 (headers marked * are required")
     code, _, err = cli("template", "-o", str(tmp_path / "x.csv"))
     assert code == 2 and ".xlsx" in err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_input_prompts_fit_excel_and_end_at_a_sentence(tmp_path: Path, pack: Pack, lang: str) -> None:
+    target = tmp_path / f"模板-{lang}.xlsx"
+    code, _, err = cli("template", "-o", str(target), "--lang", lang)
+    assert code == 0, err
+    book = openpyxl.load_workbook(target)
+    shortened = []
+    for ws in book.worksheets:
+        comments = {c.column_letter: c.comment.text for c in ws[HEADER_ROW]}
+        for validation in ws.data_validations.dataValidation:
+            letter = str(validation.sqref).split(":")[0].rstrip("0123456789")
+            text, comment = validation.prompt, comments[letter]
+            assert text and len(text) <= 255, (ws.title, letter, len(text))
+            if text != comment.rstrip():  # shortened: the values counted, not listed; the rest whole, nothing cut off
+                counted = re.search(r"从下拉列表中选择\(共 \d+ 项,完整列表见表头批注\)。" if lang == "zh" else
+                                    r"Pick from the list \(\d+ values; the header's comment lists them all\)\. ", text)
+                assert counted, (ws.title, letter, text)
+                head, tail = text[:counted.start()], text[counted.end():]
+                assert comment.startswith(head) and comment.rstrip().endswith(tail) and len(tail) > 10
+                shortened.append((ws.title, ws[f"{letter}{HEADER_ROW}"].value, len(comment)))
+    # 处理结果 lists 20-odd outcomes: too long for a prompt, so it is the one shortened (it was cut mid-word at 255)
+    assert [(sheet, header) for sheet, header, _ in shortened] == [("依申请公开", "处理结果")]
+    assert shortened[0][2] > 255
+
+
+def test_titles_wrap_within_narrow_tables(template: Path, pack: Pack) -> None:
+    from tongzhou_check.linebreak import cells
+
+    book = openpyxl.load_workbook(template)
+    for ws in book.worksheets:
+        title = ws["A1"]
+        merged = next(r for r in ws.merged_cells.ranges if "A1" in r)
+        units = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                    for c in range(merged.min_col, merged.max_col + 1))
+        lines = int(ws.row_dimensions[1].height // (title.font.size * 1.25))  # lines the row has room for
+        assert title.alignment.wrap_text and lines >= 1, ws.title
+        assert cells(title.value) * title.font.size / 11 <= lines * units, (ws.title, lines, units)
+    assert book["网民纠错"].row_dimensions[1].height >= 2 * 14 * 1.25  # the narrow sheets: two lines
+    assert book["网站巡查"].row_dimensions[1].height >= 2 * 14 * 1.25

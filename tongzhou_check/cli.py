@@ -404,9 +404,11 @@ def audit(
 
             try:
                 with local_copy(report.files[0].path) as source:
-                    annotate(report, source, target, settings.lang)
+                    copied = annotate(report, source, target, settings.lang)
             except AnnotateError as exc:
                 raise UsageError(f"无法生成批注副本 / cannot write the annotated copy: {exc}") from None
+            for note in copied.notes:  # what the copy shows or lacks that the original does not
+                _note(f"{target}: {note}", quiet)
     raise typer.Exit(1 if report.failed() else 0)
 
 

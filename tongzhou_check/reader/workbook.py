@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import python_calamine as calamine
+from defusedxml import DefusedXmlException, ElementTree
 
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, LimitExceeded, Limits, check_zip
 from tongzhou_check.text import HEADER_MAX, may_start_header, visible
@@ -22,6 +25,8 @@ from tongzhou_check.text import HEADER_MAX, may_start_header, visible
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 
+OWN_SHEET = "_tzcheck_findings"  # a hidden defined name: the sheet it refers to is tzcheck's own (annotate.py)
+_SHEET_OF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!")  # the sheet a defined name refers to
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 
@@ -171,8 +176,9 @@ def read_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawSheet]
         except LimitExceeded as exc:
             raise _limit_error(exc) from None
     try:
+        own = own_sheets(path) if head.startswith(_ZIP_MAGIC) else frozenset()
         book = calamine.CalamineWorkbook.from_path(str(path))
-        return [_read_sheet(book, i, meta) for i, meta in enumerate(book.sheets_metadata)]
+        return [_read_sheet(book, i, meta) for i, meta in enumerate(book.sheets_metadata) if meta.name not in own]
     except calamine.PasswordError:
         raise ReadError("encrypted") from None
     except (calamine.CalamineError, ValueError, TypeError, OverflowError, OSError) as exc:
@@ -181,6 +187,20 @@ def read_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawSheet]
         if type(exc).__name__ != "PanicException":
             raise
         raise ReadError("corrupt", f"calamine: {str(exc)[:200]}") from None
+
+
+def own_sheets(path: Path) -> frozenset[str]:
+    """The sheets tzcheck wrote itself: an annotated copy's findings sheet, marked by the defined name OWN_SHEET
+    (which follows the sheet when a clerk renames it). Not the agency's records, so never audited."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError, DefusedXmlException):
+        return frozenset()  # calamine then says what is wrong with the file
+    names = (node.text or "" for node in root.iter() if node.tag.endswith("}definedName")
+             and node.get("name") == OWN_SHEET)
+    found = (_SHEET_OF.match(name.strip()) for name in names)
+    return frozenset((m[1] or "").replace("''", "'") or m[2] for m in found if m)
 
 
 def _is_encrypted_ole(path: Path) -> bool:
