@@ -156,7 +156,7 @@ def test_page_head_and_meta(page: str, tree: Node) -> None:
     pairs = list(zip([n.text() for n in dl.all("dt")], [n.text() for n in dl.all("dd")], strict=True))
     assert tuple(pairs) == APPENDIX.meta  # "<v3>" comes back as text
     css = tree.all("style")[0].text()
-    for needle in ("Noto Sans CJK SC", "Microsoft YaHei", "border-collapse: collapse", "tabular-nums", "A4 landscape",
+    for needle in ("Noto Sans CJK SC", "Microsoft YaHei", "border-collapse: collapse", "tabular-nums", "size: A4;",
                    "table-header-group", "break-inside: avoid"):
         assert needle in css
 

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import REL_NS
 from openpyxl.xml.functions import fromstring
 
-from tongzhou_check.labels import LABELS
+from tongzhou_check.labels import LABELS, severity_label
 from tongzhou_check.linebreak import wrap
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report, Severity
@@ -80,8 +80,7 @@ class Annotated:
 
 
 def _note(f: Finding, lang: str) -> str:
-    labels = LABELS[lang]
-    severity = labels["waived"] if f.suppressed else labels[f.severity]
+    severity = severity_label(f, lang)
     return f"{f.rule} {f.name} [{severity}] {f.clause}\n{f.message(lang)}"
 
 
@@ -239,7 +238,7 @@ def _findings_sheet(book: Workbook, findings: list[Finding], sheets: set[str], n
     for f in findings:
         ref = _ref(f)
         where = f"{f.sheet}!{ref}" if ref else (f.sheet or labels["file_level"])
-        severity = labels["waived"] if f.suppressed else labels[f.severity]
+        severity = severity_label(f, lang)
         ws.append([where, f"{f.rule} {f.name}", severity, f.clause, f.message(lang)])
         colour = WAIVED_FILL if f.suppressed else FILLS[f.severity]
         for cell in ws[ws.max_row]:

@@ -333,6 +333,10 @@ def audit(
     show_all: Annotated[
         bool, typer.Option("--show-all", help="表格列出全部问题(默认每表最多50个)/ the table lists every finding")
     ] = False,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed",
+                           help="表格逐条列出基线中的问题(默认每个文件只统计一行)/ the table lists baselined findings")
+    ] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="最后按规则统计问题数 / end with the count of findings per rule")
     ] = False,
@@ -381,7 +385,7 @@ def audit(
         except BaselineError as exc:
             raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
     report = dataclasses.replace(report, fail_on=settings.fail_on, table_limit=None if show_all else TABLE_LIMIT,
-                                 statistics=statistics)
+                                 statistics=statistics, show_suppressed=show_suppressed)
     name = format.value if format is not None else "table" if out.is_terminal else "concise"
     if name == "table":
         render_table(report, settings.lang, out)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tongzhou_check.model import Severity
+from tongzhou_check.model import Finding, Severity
 
 SEVERITY = {
     "zh": {Severity.error: "错误", Severity.warning: "警告", Severity.info: "提示"},
@@ -22,6 +22,13 @@ LABELS = {
                    "错误 {errors},警告 {warnings},提示 {info},已豁免 {suppressed}。",
         "more": "本表另有 {count} 个问题未列出:{rules}。加 --show-all 全部列出;JSON、SARIF 等格式包含全部问题。",
         "more_rule": "{rule} {count} 个", "more_sep": "、",
+        "baselined": "基线",
+        "summary_baseline": "共检查 {files} 个文件、{sheets} 个工作表、{rows} 行记录;发现问题 {findings} 个:"
+                            "错误 {errors},警告 {warnings},提示 {info},已豁免 {waived},基线 {baselined}。",
+        "baseline_folded": "基线 {count} 条:已记录在基线中的问题不再逐条列出,也不导致失败;加 --show-suppressed 列出。",
+        "baseline_stale": "基线中有 {count} 条记录已无对应问题({rules}):问题已改正或已变化。"
+                          "用 tzcheck baseline create 重新生成基线。",
+        "baseline_elsewhere": "基线中另有 {count} 条记录属于本次未检查的文件。",
     },
     "en": {
         "cell": "Cell", "rule": "Rule", "severity": "Severity", "clause": "Clause", "message": "Problem",
@@ -33,6 +40,14 @@ LABELS = {
         "more": "{count} more findings on this sheet not shown: {rules}. --show-all lists them all; JSON, SARIF and "
                 "the other formats carry every finding.",
         "more_rule": "{rule}: {count}", "more_sep": ", ",
+        "baselined": "baseline",
+        "summary_baseline": "Audited {files} files, {sheets} sheets, {rows} records: {findings} findings — "
+                            "{errors} errors, {warnings} warnings, {info} info, {waived} waived, {baselined} baseline.",
+        "baseline_folded": "baseline: {count} findings recorded in the baseline are not listed and do not fail; "
+                           "--show-suppressed lists them.",
+        "baseline_stale": "{count} baseline entries match no finding any more ({rules}): fixed or changed. "
+                          "tzcheck baseline create writes a new baseline.",
+        "baseline_elsewhere": "{count} more baseline entries belong to files not audited here.",
     },
 }
 PERIOD = {  # which year and as-of a file was audited at, and why (formats/records.py's period record)
@@ -59,6 +74,21 @@ PERIOD = {  # which year and as-of a file was audited at, and why (formats/recor
 }
 
 
+def severity_label(finding: Finding, lang: str) -> str:
+    """A finding's severity as a person reads it: 基线 when a baseline records it, 已豁免 when its workbook waives
+    it."""
+    if finding.suppressed is None:
+        return LABELS[lang][finding.severity]
+    return LABELS[lang]["baselined" if finding.suppressed.by == "baseline" else "waived"]
+
+
+def summary_text(summary: Mapping[str, Any], lang: str, baseline: bool = False) -> str:
+    """The one-line summary; with a baseline, the waived and the baselined findings counted apart."""
+    if not baseline:
+        return LABELS[lang]["summary"].format(**summary)
+    return LABELS[lang]["summary_baseline"].format(**summary, waived=summary["suppressed"] - summary["baselined"])
+
+
 def period_text(period: Mapping[str, Any], lang: str, detail: bool = True) -> str:
     """A file's period record as one line: `审计年度 2018(取自标题「…」),检查基准日 2018-12-31(该年度已结束,取年末)`."""
     text = PERIOD[lang]
@@ -77,10 +107,12 @@ STATISTICS = {  # --statistics and grouped period lines
 REPORT_TEXT = {  # the Markdown and HTML audit reports
     "zh": {"title": "tzcheck 检查报告", "headers": ("位置", "规则", "级别", "条款", "问题"),
            "context": "检查基准日 {as_of} · 规则包 {pack} {version} · tzcheck {tool}",
-           "baselined": "已豁免(基线)", "reason": "豁免理由:{reason}"},
+           "reason": "豁免理由:{reason}", "agencies": "{first}等 {count} 个单位", "year": "{year}年度",
+           "of": ":", "sep": "、"},
     "en": {"title": "tzcheck audit report", "headers": ("Cell", "Rule", "Severity", "Clause", "Problem"),
            "context": "As of {as_of} · rule pack {pack} {version} · tzcheck {tool}",
-           "baselined": "waived (baseline)", "reason": "waived: {reason}"},
+           "reason": "waived: {reason}", "agencies": "{first} and {others} more", "year": "{year}",
+           "of": ": ", "sep": ", "},
 }
 JUNIT_TEXT = {  # JUnit test cases and their lines
     "zh": {"file_level": "整个文件", "waived": "已豁免", "baselined": "已纳入基线", "count": "{n} 个问题",

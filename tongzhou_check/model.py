@@ -362,6 +362,7 @@ class Report:
     fail_on: str = "error"  # the gate's threshold (error | warning | never), for formats that show pass/fail
     table_limit: int | None = TABLE_LIMIT  # findings a sheet the table shows (None: --show-all)
     statistics: bool = False  # the table and concise formats end with counts per rule (--statistics)
+    show_suppressed: bool = False  # the table and concise formats list baselined findings (--show-suppressed)
     baseline_file: str | None = None
     baseline_unmatched: tuple[str, ...] = ()  # baseline entries (JSON) that match no finding any more
     rule_docs: tuple[RuleDoc, ...] = ()  # every rule of the pack audited with, in id order

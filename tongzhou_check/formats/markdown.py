@@ -6,7 +6,7 @@ import re
 from itertools import groupby
 
 from tongzhou_check.formats.records import as_records
-from tongzhou_check.labels import LABELS, period_text
+from tongzhou_check.labels import LABELS, period_text, severity_label, summary_text
 from tongzhou_check.labels import REPORT_TEXT as TEXT
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report
@@ -28,14 +28,15 @@ def code(text: str) -> str:
 
 
 def fields(f: Finding, lang: str) -> tuple[str, str, str, str, str]:
-    """A finding as a row of a report table: where, rule, severity (or waived), clause, problem (+ waiver reason)."""
+    """A finding as a row of a report table: where, rule, severity (or 已豁免, 基线), clause, problem (+ why
+    suppressed: the waiver's reason, or that the baseline records it)."""
     labels, text = LABELS[lang], TEXT[lang]
     where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or labels["file_level"])
-    severity, problem = labels[f.severity], f.message(lang)
+    problem = f.message(lang)
     if f.suppressed:
-        severity = text["baselined"] if f.suppressed.by == "baseline" else labels["waived"]
-        problem += "(" + text["reason"].format(reason=mask(f.suppressed.text(lang))) + ")"
-    return where, f"{f.rule} {f.name}", severity, f.clause, problem
+        reason = mask(f.suppressed.text(lang)) or ""
+        problem += "(" + (reason if f.suppressed.by == "baseline" else text["reason"].format(reason=reason)) + ")"
+    return where, f"{f.rule} {f.name}", severity_label(f, lang), f.clause, problem
 
 
 def _row(f: Finding, lang: str) -> str:
@@ -52,7 +53,7 @@ def render(report: Report, lang: str) -> str:
         text["context"].format(as_of=records["as_of"], pack=pack["id"], version=pack["version"],
                                tool=records["tool"]["version"]),
         "",
-        f"**{labels['summary'].format(**records['summary'])}**",
+        f"**{summary_text(records['summary'], lang, baseline=report.baseline_file is not None)}**",
     ]
     by_file = {index: list(group) for index, group in groupby(report.findings, key=lambda f: f.file_index)}
     for index, file in enumerate(records["files"]):

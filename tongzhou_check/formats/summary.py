@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from tongzhou_check.formats.records import period_record
-from tongzhou_check.labels import LABELS, STATISTICS, period_text
+from tongzhou_check.labels import STATISTICS, period_text, summary_text
 from tongzhou_check.model import Report
 
 
@@ -47,4 +47,4 @@ def statistics_lines(report: Report, lang: str) -> list[str]:
 
 
 def summary_line(report: Report, lang: str) -> str:
-    return LABELS[lang]["summary"].format(**report.summary())
+    return summary_text(report.summary(), lang, baseline=report.baseline_file is not None)

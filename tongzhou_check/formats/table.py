@@ -1,7 +1,9 @@
 """`--format table`: findings grouped by file and sheet in rich tables, then a one-line summary.
 
 A table is for a person: at most `report.table_limit` findings a sheet (50; None with --show-all), then one line
-counting the rest by rule. Every machine format carries every finding.
+counting the rest by rule. A file's baselined findings are one line counting them (listed with --show-suppressed);
+the baseline's entries that match nothing any more are counted under their file. Every machine format carries every
+finding.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tongzhou_check.formats.baseline_lines import baselined, elsewhere_line, folded_line, folds, stale, stale_line
 from tongzhou_check.formats.records import period_record
 from tongzhou_check.formats.summary import statistics_lines, summary_line
-from tongzhou_check.labels import LABELS, period_text
+from tongzhou_check.labels import LABELS, period_text, severity_label
 from tongzhou_check.linebreak import cells, wrap
 from tongzhou_check.model import Finding, Report, Severity
 
@@ -38,7 +41,7 @@ def _table(findings: list[Finding], lang: str, title: str, width: int) -> Table:
     rows = []
     for f in findings:
         where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or text["file_level"])
-        severity = text["waived"] if f.suppressed else text[f.severity]
+        severity = severity_label(f, lang)
         rule = f.rule if width < NARROW else f"{f.rule}\n{f.name}"
         rows.append((f, where, rule, severity))
     fixed = [max([cells(text[key]), *(cells(line) for row in rows for line in row[i].split("\n"))])
@@ -69,6 +72,8 @@ def render(report: Report, lang: str, console: Console) -> None:
     for position, (index, sheet) in enumerate(places):
         by_file.setdefault(index, []).append((position, sheet))
     rules = table.column("rule")
+    folded = baselined(table) if folds(report) else None
+    outdated = stale(report)
     for index, result in enumerate(report.files):
         status = f" [red]({text['unreadable']})[/]" if result.status == "unreadable" else ""
         console.rule(f"[bold]{text['file']}: {escape(result.path)}[/]{status}", align="left")
@@ -76,9 +81,11 @@ def render(report: Report, lang: str, console: Console) -> None:
             for line in wrap(period_text(period_record(result.period), lang), console.width - 2):
                 console.print("  " + escape(line), style="dim", soft_wrap=True)
         findings = by_file.get(index, [])
-        if not findings:
+        hidden = [position for position, _ in findings if folded[position]] if folded else []
+        if hidden:
+            findings = [(position, sheet) for position, sheet in findings if not folded[position]]
+        if not findings and not hidden:
             console.print(f"  [green]{text['no_findings']}[/]")
-            continue
         for sheet, group in groupby(findings, key=lambda p: p[1]):
             positions = [position for position, _ in group]
             shown = positions if report.table_limit is None else positions[: report.table_limit]
@@ -86,6 +93,14 @@ def render(report: Report, lang: str, console: Console) -> None:
                                  console.width))
             if len(shown) < len(positions):
                 console.print(_more(rules[positions[len(shown):]].tolist(), text), soft_wrap=True)
+        notes = [folded_line(len(hidden), lang)] if hidden else []
+        if index in outdated.by_file:
+            notes.append(stale_line(outdated.by_file[index], lang))
+        for note in notes:
+            for part in wrap(note, console.width - 2):
+                console.print("  " + escape(part), soft_wrap=True)
+    if outdated.elsewhere:
+        console.print(escape(elsewhere_line(outdated.elsewhere, lang)), soft_wrap=True)
     if report.statistics:
         for line in statistics_lines(report, lang):
             console.print(escape(line), soft_wrap=True)

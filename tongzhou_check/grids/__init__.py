@@ -49,11 +49,18 @@ class Table:
     notes: tuple[str, ...] = ()  # lines under the table: cross-checks, unplaced records, explanations
     footer: str = ""  # the year, rule pack and version, as-of date
     chart: Chart | None = None
+    column_classes: tuple[str, ...] = ()  # empty, or one per column
+    row_classes: tuple[str, ...] = ()  # empty, or one per body row
+    empty: str = ""  # shown instead of the table when it has no body rows
 
     def __post_init__(self) -> None:
         """A malformed table is a programming error: say so here, not as an IndexError in a writer."""
         if any(len(row) != self.width for row in self.grid):
             raise ValueError(f"{self.sheet}: every grid row must have {self.width} cells")
+        if self.column_classes and len(self.column_classes) != self.width:
+            raise ValueError(f"{self.sheet}: column classes must be one per column")
+        if self.row_classes and len(self.row_classes) != len(self.grid) - self.header_rows:
+            raise ValueError(f"{self.sheet}: row classes must be one per body row")
         if not 0 < self.header_rows <= len(self.grid) or not 0 <= self.label_columns <= self.width:
             raise ValueError(f"{self.sheet}: header rows or label columns outside the grid")
         for m in self.merges:

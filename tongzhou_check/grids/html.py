@@ -19,25 +19,45 @@ dl.meta dt {{ font-weight: bold; }}
 dl.meta dd {{ margin: 0; }}
 table {{ border-collapse: collapse; margin: 0 0 8px; }}
 th, td {{ border: 1px solid #444; padding: 3px 6px; vertical-align: middle; white-space: pre-line; }}
-thead th {{ background: #e6e6e6; text-align: center; font-weight: bold; }}
+thead th {{ background: #e6e6e6; text-align: center; font-weight: bold; word-break: keep-all; }}
 tbody th {{ text-align: left; font-weight: normal; }}
 td {{ text-align: left; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+th.short, td.short {{ white-space: nowrap; }}
+th.wide, td.wide {{ min-width: 24em; }}
+tr.error > * {{ background: #fdecea; }}
+tr.warning > * {{ background: #fff4e0; }}
+tr.info > * {{ background: #e8f0fe; }}
+tr.suppressed > * {{ background: #f3f3f3; color: #666; }}
+tr.error > .severity {{ color: #a50e0e; font-weight: bold; }}
+tr.warning > .severity {{ color: #8a4b00; font-weight: bold; }}
+tr.info > .severity {{ color: #174ea6; }}
+p.empty {{ margin: 4px 0 8px; color: #137333; font-weight: bold; }}
 thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; page-break-inside: avoid; }}
 ul.notes {{ margin: 4px 0; padding-left: 20px; font-size: 13px; }}
+ul.notes li.failed {{ color: #a50e0e; font-weight: bold; }}
+ul.notes li.passed {{ color: #137333; }}
 p.footer {{ margin: 4px 0; font-size: 12px; color: #555; }}
 figure {{ margin: 8px 0; break-inside: avoid; page-break-inside: avoid; }}
 figcaption {{ font-size: 13px; font-weight: bold; margin: 0 0 4px; }}
 svg.chart {{ display: block; }}
 svg.chart text {{ font-family: {FONTS}; font-size: 13px; fill: #111; }}
 svg.chart rect {{ fill: #4a78b0; }}
+@page {{ size: A4; margin: 12mm; }}
 @media print {{
-  @page {{ size: A4 landscape; margin: 12mm; }}
-  body {{ margin: 0; }}
-  section {{ break-inside: auto; }}
+  * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+  body {{ margin: 0; font-size: 10px; }}
+  h1 {{ font-size: 16px; margin: 0 0 8px; }}
+  h2 {{ font-size: 12px; margin: 12px 0 4px; }}
+  th, td {{ padding: 1px 3px; }}
+  th.wide, td.wide {{ min-width: 0; }}
+  ul.notes {{ font-size: 9px; margin: 2px 0; }}
+  p.footer {{ font-size: 9px; margin: 2px 0; }}
+  section {{ break-inside: avoid; page-break-inside: avoid; }}
 }}
 """
+FAILED, PASSED = "✗", "✓"  # how a note reports a cross-check that fails, or holds
 
 BAR_HEIGHT = 28  # px per bar in the chart
 BAR_AREA = 400  # px of the longest (or a 100 %) bar
@@ -63,6 +83,7 @@ def _rows(table: Table, first: int, last: int, header: bool) -> list[str]:
             if (r, c) in covered:
                 continue
             attrs: dict[str, str] = {}
+            classes = [table.column_classes[c]] if table.column_classes and table.column_classes[c] else []
             rows, cols = origins.get((r, c), (1, 1))
             if header:
                 tag, attrs["scope"] = "th", "colgroup" if cols > 1 else "col"
@@ -71,14 +92,24 @@ def _rows(table: Table, first: int, last: int, header: bool) -> list[str]:
             else:
                 tag = "td"
                 if table.formats[c] != "text":
-                    attrs["class"] = "num"
+                    classes.insert(0, "num")
+            if classes:
+                attrs["class"] = " ".join(classes)
             if rows > 1:
                 attrs["rowspan"] = str(rows)
             if cols > 1:
                 attrs["colspan"] = str(cols)
             cells.append(_cell(tag, format_value(value, table.formats[c]), attrs))
-        lines.append("<tr>" + "".join(cells) + "</tr>")
+        row_class = "" if header or not table.row_classes else table.row_classes[r - table.header_rows]
+        lines.append((f'<tr class="{_text(row_class)}">' if row_class else "<tr>") + "".join(cells) + "</tr>")
     return lines
+
+
+def _note(note: str) -> str:
+    """A note under a table; one reporting a failed cross-check (✗) stands out, one reporting a passed one (✓) is
+    green."""
+    kind = "failed" if FAILED in note else "passed" if PASSED in note else ""
+    return f'<li class="{kind}">{_text(note)}</li>' if kind else f"<li>{_text(note)}</li>"
 
 
 def _number(value: Value) -> float | None:
@@ -124,22 +155,24 @@ def _chart(table: Table, chart: Chart) -> str:
 
 
 def _table(table: Table) -> str:
-    lines = [
-        "<section>",
-        f"<h2>{_text(table.title)}</h2>",
-        "<table>",
-        "<thead>",
-        *_rows(table, 0, table.header_rows, header=True),
-        "</thead>",
-        "<tbody>",
-        *_rows(table, table.header_rows, len(table.grid), header=False),
-        "</tbody>",
-        "</table>",
-    ]
+    lines = ["<section>", f"<h2>{_text(table.title)}</h2>"]
+    if table.empty and not table.body:
+        lines.append(f'<p class="empty">{_text(table.empty)}</p>')
+    else:
+        lines += [
+            "<table>",
+            "<thead>",
+            *_rows(table, 0, table.header_rows, header=True),
+            "</thead>",
+            "<tbody>",
+            *_rows(table, table.header_rows, len(table.grid), header=False),
+            "</tbody>",
+            "</table>",
+        ]
     if table.chart is not None:
         lines.append(_chart(table, table.chart))
     if table.notes:
-        lines += ['<ul class="notes">', *(f"<li>{_text(note)}</li>" for note in table.notes), "</ul>"]
+        lines += ['<ul class="notes">', *(_note(note) for note in table.notes), "</ul>"]
     if table.footer:
         lines.append(f'<p class="footer">{_text(table.footer)}</p>')
     lines.append("</section>")
