@@ -168,7 +168,7 @@ def _rules(report: Report, files: Files, lang: str, year: int, footer: str) -> T
     idle = [doc.id for doc in report.rule_docs if not doc.active]
     notes = (text["note2"], *([text["not_run"].format(rules="、".join(idle))] if idle else []))
     return _simple(text["t2"], text["h2"], rows, ("text", "text", "text", "text", "int", "int", "int"), year, footer,
-                   label_columns=2, notes=notes)
+                   label_columns=2, notes=notes, column_classes=("short", "", "short", "short", "", "", ""))
 
 
 def _areas(files: Files, text: dict, year: int, footer: str) -> Table:
