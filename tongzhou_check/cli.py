@@ -423,7 +423,7 @@ def report(
     output: Annotated[
         list[Path] | None,
         typer.Option("--output", "-o", metavar="文件 / FILE",
-                     help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
+                     help="附件文件 .xlsx .docx .html .md,可重复;省略则输出 Markdown / files to write"),
     ] = None,
     year: Annotated[
         int | None,

@@ -64,6 +64,8 @@ def _fonts(doc: WordDocument) -> None:
         style.font.name = LATIN
         style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     doc.styles["Normal"].font.size = Pt(10.5)  # 五号
+    title = doc.styles["Title"]
+    title.font.size, title.font.color.rgb = Pt(22), RGBColor(0, 0, 0)  # 二号, black as in a government document
     caption = doc.styles["Caption"]
     caption.font.size, caption.font.bold, caption.font.italic = Pt(12), True, False
     caption.font.color.rgb = RGBColor(0, 0, 0)
