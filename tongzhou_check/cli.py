@@ -12,12 +12,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer import _click as click  # typer ≥ 0.26 vendors click and no longer installs it
 
 from tongzhou_check import __version__
 from tongzhou_check.audityear import Pin
