@@ -188,3 +188,14 @@ def test_the_table_shows_fifty_findings_a_sheet_and_counts_the_rest(tmp_path: Pa
     assert out.count("TZ008") == 60 and "网民纠错!B61" in out and "未列出" not in out
     report = audit_json(path)
     assert len([f for f in report["findings"] if f["rule"] == "TZ008"]) == 60  # machine formats carry all
+
+
+def test_the_base_install_needs_no_click_package() -> None:
+    """typer ≥ 0.26 vendors click and does not install it: `pip install .` alone must give a working tzcheck, even
+    though the test extras (dask, uvicorn) bring the click package in."""
+    argv = ["tzcheck", "audit", "sample_lists/", "--as-of", AS_OF, "--format", "json"]
+    code = (f"import sys; sys.modules['click'] = None; from tongzhou_check.cli import main; sys.argv = {argv!r}\n"
+            "main()")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr  # findings, not an ImportError
+    assert json.loads(run.stdout)["findings"]
