@@ -136,6 +136,18 @@ def test_stale_entries_show_under_their_file(tmp_path: Path) -> None:
     assert "1 more baseline entries belong to files not audited here." in out
 
 
+def test_a_hand_edited_baseline_is_shown_masked_and_as_text(tmp_path: Path) -> None:
+    path = _consultation(tmp_path / "区发展改革委-意见征集.xlsx", _row("甲"))
+    baseline = tmp_path / "baseline.json"
+    entries = [{"fingerprint": "0" * 32, "rule": "[bold]13812345678", "file": path.name},
+               {"fingerprint": "1" * 32, "rule": ["TZ201"], "file": 7}]
+    baseline.write_text(json.dumps({"version": 1, "findings": entries}), "utf-8")
+    code, table = _tzcheck("audit", str(path), "--as-of", AS_OF, "--baseline", str(baseline), "--format", "table")
+    assert code == 0 and "13812345678" not in table
+    assert "基线中有 1 条记录已无对应问题([bold]138****5678 1 个)" in " ".join(table.split())
+    assert "基线中另有 1 条记录属于本次未检查的文件。" in table
+
+
 def test_without_a_baseline_nothing_changes(tmp_path: Path) -> None:
     path = _consultation(tmp_path / "区发展改革委-意见征集.xlsx", _row("甲", 决策依据是否公开="否"))
     _, table = _tzcheck("audit", str(path), "--as-of", AS_OF, "--format", "table")

@@ -30,7 +30,8 @@ def _row_class(f: Finding) -> str:
 def title(records: dict[str, Any], lang: str) -> str:
     """`tzcheck 检查报告:区民政局 · 2018年度`: the report's title with the agencies and years of its files."""
     text = TEXT[lang]
-    agencies = list(dict.fromkeys(mask(f["agency"]["name"]) for f in records["files"] if f["agency"]))
+    agencies = list(dict.fromkeys(mask(f["agency"]["name"]) for f in records["files"]
+                                  if f["agency"] and f["agency"]["name"]))
     years = sorted({f["period"]["year"] for f in records["files"] if f["period"]})
     parts = []
     if agencies:
