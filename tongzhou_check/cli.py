@@ -52,7 +52,7 @@ from tongzhou_check.settings import (
 )
 from tongzhou_check.sources import local_copy
 from tongzhou_check.text import did_you_mean
-from tongzhou_check.workday_text import Uncovered, answer
+from tongzhou_check.workday_text import Uncovered, answer, calendar_notes
 
 
 class _Commands(typer.core.TyperGroup):
@@ -375,6 +375,8 @@ def audit(
         for result in report.files:
             if result.period is not None:
                 _note(f"{result.path}: {period_text(period_record(result.period), settings.lang)}")
+        for line in calendar_notes(report, settings.lang):
+            _note(line)
     if settings.baseline is not None:
         try:
             report = with_baseline(report, settings.baseline)

@@ -194,6 +194,7 @@ def _reading(raw: dict) -> Reading:
         channel_ticked=tuple(raw["channel_ticked"]),
         channel_unticked=tuple(raw["channel_unticked"]),
         agency_labels=tuple(raw.get("agency_labels", ())),
+        instructions_sheets=frozenset(squash(n).upper() for n in raw.get("instructions_sheets", ())),
     )
 
 
