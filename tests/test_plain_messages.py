@@ -1,4 +1,4 @@
-"""Issue 16 point 1: messages a clerk understands (TZ902, TZ203/TZ901, TZ009, TZ002, TZ103), on real workbooks."""
+"""Issue 16 point 1, the other rules: TZ902, TZ203/TZ901, TZ009, TZ002, TZ103 in a clerk's words, on real workbooks."""
 
 from __future__ import annotations
 
