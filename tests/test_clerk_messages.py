@@ -3,6 +3,7 @@ info, several rules in one waiver."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -121,3 +122,10 @@ def test_an_unknown_rule_among_several_is_reported_by_name(tmp_path: Path) -> No
         "豁免说明“TZ201、TZ999: 紧急决策,经区政府批准”无效:规则“TZ999”不存在。该条不豁免任何问题。")
     report = audit_json(_consultation(tmp_path, "TZ201、TZ202"))  # no reason: nothing waived
     assert {f["rule"]: f["suppressed"] for f in report["findings"]} == {"TZ201": None, "TZ202": None, "TZ011": None}
+
+
+def test_the_duties_command_gives_each_duty_its_item_and_sentence() -> None:
+    code, out, _ = cli("duties", "区教委", "--format", "json")
+    assert code == 0
+    (budget,) = [r for r in json.loads(out) if r["duty"] == "D164"]
+    assert budget["item"] == "本部门预算" and budget["sentence"].endswith("所有使用财政资金的区级部门都要公开本部门预决算")

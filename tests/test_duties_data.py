@@ -60,6 +60,9 @@ def test_schema_is_valid_and_accepts_the_file(schema: dict[str, Any], data: dict
         lambda d: d["duties"][0].__setitem__("extra", 1),
         lambda d: d["duties"][0]["expected"][0].__setitem__("agency", "GHGT"),
         lambda d: d["agencies"][0].pop("successors"),
+        lambda d: d["duties"][0].pop("sentence"),  # every duty quotes its plan sentence
+        lambda d: d["duties"][0].__setitem__("item", "D001 总体规划"),  # no duty id in what a clerk reads
+        lambda d: d["duties"][0].__setitem__("item", "总体/分区规划"),  # nor keyword notation
     ],
 )
 def test_schema_rejects_malformed_entries(schema: dict[str, Any], data: dict[str, Any], mutate: Any) -> None:
