@@ -70,10 +70,10 @@ def test_json_report_contract(tmp_path: Path) -> None:
         "row": 3, "column": "G", "cell": "G3", "header": "采纳意见数", "message": "「采纳意见数」(5)大于「收到意见数」(3)。",
         "clause": "三(二)", "evidence": "5", "subject": None, "suppressed": None,
     }
-    # the summary also counts the file-level TZ120 (区发改委 has duties but no catalogue sheet here), which
+    # the summary also counts the file-level TZ120 (区发改委 has duties but no catalogue sheet here: info), which
     # audit_json leaves out of the findings
-    assert report["summary"] == {"files": 1, "sheets": 1, "rows": 2, "findings": 2, "errors": 1, "warnings": 1,
-                                 "info": 0, "suppressed": 0, "baselined": 0, "exempt": {}}
+    assert report["summary"] == {"files": 1, "sheets": 1, "rows": 2, "findings": 2, "errors": 1, "warnings": 0,
+                                 "info": 1, "suppressed": 0, "baselined": 0, "exempt": {}}
 
 
 def test_waived_findings_stay_in_the_report_but_do_not_fail(tmp_path: Path) -> None:
@@ -188,3 +188,14 @@ def test_the_table_shows_fifty_findings_a_sheet_and_counts_the_rest(tmp_path: Pa
     assert out.count("TZ008") == 60 and "网民纠错!B61" in out and "未列出" not in out
     report = audit_json(path)
     assert len([f for f in report["findings"] if f["rule"] == "TZ008"]) == 60  # machine formats carry all
+
+
+def test_the_base_install_needs_no_click_package() -> None:
+    """typer ≥ 0.26 vendors click and does not install it: `pip install .` alone must give a working tzcheck, even
+    though the test extras (dask, uvicorn) bring the click package in."""
+    argv = ["tzcheck", "audit", "sample_lists/", "--as-of", AS_OF, "--format", "json"]
+    code = (f"import sys; sys.modules['click'] = None; from tongzhou_check.cli import main; sys.argv = {argv!r}\n"
+            "main()")
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr  # findings, not an ImportError
+    assert json.loads(run.stdout)["findings"]

@@ -45,5 +45,5 @@ def test_the_tour_runs_as_written(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr, command
         assert done.stdout or "-o" in command, command
     for name in ("report.sarif", "report.xml", "批注.xlsx", ".tzcheck-baseline.json", "appendix.xlsx",
-                 "appendix.html", "报送模板.xlsx"):
+                 "appendix.html", "附录.docx", "报送模板.xlsx"):
         assert (tmp_path / name).stat().st_size > 0, name

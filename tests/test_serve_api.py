@@ -3,6 +3,7 @@ and hostile, access across agencies, CSRF, the size cap, security headers, escap
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import docx
 import jsonschema
 import openpyxl
 import pytest
@@ -354,6 +356,11 @@ def test_the_office_dashboard_and_the_annual_appendix(desk: SimpleNamespace, sam
     assert markdown.status_code == 200 and "附表1" in markdown.text and "区民政局" in markdown.text
     workbook = client.get("/office/appendix.xlsx?year=2018")
     assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    word = client.get("/office/appendix.docx?year=2018")
+    assert word.status_code == 200 and word.headers["content-type"].startswith("application/vnd.openxmlformats")
+    captions = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs if p.style.name == "Caption"]
+    assert [c[:3] for c in captions] == ["附表1", "附表2", "附表3", "附表4", "附表5"]
+    assert client.get("/office/appendix.pdf?year=2018").status_code == 404
     assert client.get("/office/appendix.md?year=2011").status_code == 404
     template = client.get("/template.xlsx")
     assert template.status_code == 200 and template.content.startswith(b"PK")

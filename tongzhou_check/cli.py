@@ -12,12 +12,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer import _click as click  # typer ≥ 0.26 vendors click and no longer installs it
 
 from tongzhou_check import __version__
 from tongzhou_check.audityear import Pin
@@ -425,7 +425,7 @@ def report(
     output: Annotated[
         list[Path] | None,
         typer.Option("--output", "-o", metavar="文件 / FILE",
-                     help="附件文件 .xlsx .html .md,可重复;省略则输出 Markdown / files to write"),
+                     help="附件文件 .xlsx .docx .html .md,可重复;省略则输出 Markdown / files to write"),
     ] = None,
     year: Annotated[
         int | None,

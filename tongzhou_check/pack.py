@@ -493,6 +493,6 @@ def _duty_map(path: Path) -> DutyMap:
             id=d["id"], clause=d["clause"], text=d["text"], rec=d["rec"],
             expected=tuple((e["agency"], bool(e.get("uncertain", False))) for e in d["expected"]),
             keywords=tuple(tuple(tuple(slot) for slot in group) for group in d["keywords"]),
-            hedged=bool(d.get("hedged", False)), part=d.get("part"),
+            hedged=bool(d.get("hedged", False)), part=d.get("part"), sentence=d["sentence"], item=d["item"],
         ))
     return DutyMap(agencies, tuple(duties), tuple(doc.get("home", ())))

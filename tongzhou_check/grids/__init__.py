@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -114,16 +115,42 @@ def format_value(value: Value, fmt: ColumnFormat) -> str:
     return str(value)
 
 
-SUFFIXES = (".xlsx", ".html", ".md")
+def display_width(text: str) -> int:
+    """Columns the text takes on screen or paper: East Asian wide and full-width characters count 2."""
+    wide = ("W", "F")
+    return max(sum(2 if unicodedata.east_asian_width(ch) in wide else 1 for ch in line) for line in text.split("\n"))
+
+
+def text_widths(table: Table) -> list[int]:
+    """The display width each column needs: its widest cell, leaving out cells whose merge spans several columns
+    (they take the width of the columns they span) and the cells a merge covers."""
+    _, covered = table.spans()
+    wide = {(m.top, m.left) for m in table.merges if m.right > m.left}
+    widths = []
+    for c, fmt in enumerate(table.formats):
+        texts = [format_value(row[c], fmt if r >= table.header_rows else "text") for r, row in enumerate(table.grid)
+                 if row[c] is not None and (r, c) not in covered and (r, c) not in wide]
+        widths.append(max(map(display_width, texts), default=0))
+    return widths
+
+
+SUFFIXES = (".xlsx", ".docx", ".html", ".md")
 
 
 def write(document: Document, target: Path) -> None:
-    """Write a document in the format its file suffix names (.xlsx, .html or .md)."""
-    from tongzhou_check.grids import html, markdown, xlsx  # openpyxl loads only when a document is written
+    """Write a document in the format its file suffix names (.xlsx, .docx, .html or .md)."""
+    from tongzhou_check.grids import html, markdown  # a writer's library loads only when its format is written
 
     suffix = target.suffix.lower()
     if suffix == ".xlsx":
+        from tongzhou_check.grids import xlsx
+
         xlsx.write(document, target)
+        return
+    if suffix == ".docx":
+        from tongzhou_check.grids import docx
+
+        docx.write(document, target)
         return
     render = html.render if suffix == ".html" else markdown.render
     target.write_text(render(document), encoding="utf-8")

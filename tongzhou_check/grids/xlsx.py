@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -14,7 +13,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongzhou_check.grids import Chart, ColumnFormat, Document, Table, Value, format_value
+from tongzhou_check.grids import Chart, ColumnFormat, Document, Table, Value, display_width, text_widths
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -57,12 +56,6 @@ def _typed(value: Value, fmt: ColumnFormat) -> Value:
     return value
 
 
-def _display_width(text: str) -> int:
-    """Columns the text takes on screen: East Asian wide and full-width characters count 2."""
-    wide = ("W", "F")
-    return max(sum(2 if unicodedata.east_asian_width(ch) in wide else 1 for ch in line) for line in text.split("\n"))
-
-
 def _fit(width: int) -> int:
     return min(max(width + 2, 6), 60)
 
@@ -76,8 +69,8 @@ def _cover(ws: Worksheet, appendix: Document) -> None:
         ws.cell(row=row, column=1).font = Font(bold=True)
         _put(ws.cell(row=row, column=2), value)
         ws.cell(row=row, column=2).alignment = Alignment(vertical="top", wrap_text=True)
-    labels = [_display_width(label) for label, _ in appendix.meta]
-    values = [_display_width(value) for _, value in appendix.meta]
+    labels = [display_width(label) for label, _ in appendix.meta]
+    values = [display_width(value) for _, value in appendix.meta]
     ws.column_dimensions["A"].width = _fit(max(labels, default=0))
     ws.column_dimensions["B"].width = _fit(max(values, default=0))
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -114,11 +107,8 @@ def _table(ws: Worksheet, table: Table) -> None:
             numeric = c >= table.label_columns and table.formats[c] != "text"
             cell.alignment = NUMBER_ALIGN if numeric else LABEL_ALIGN
 
-    wide = {(m.top, m.left) for m in table.merges if m.right > m.left}
-    for c, fmt in enumerate(table.formats):
-        texts = [format_value(row[c], fmt if r >= table.header_rows else "text") for r, row in enumerate(table.grid)
-                 if row[c] is not None and (r, c) not in covered and (r, c) not in wide]
-        ws.column_dimensions[get_column_letter(c + 1)].width = _fit(max(map(_display_width, texts), default=0))
+    for c, width in enumerate(text_widths(table)):
+        ws.column_dimensions[get_column_letter(c + 1)].width = _fit(width)
 
     below = len(table.grid) + FIRST_ROW + 1  # one empty row under the grid
     for i, note in enumerate(table.notes):

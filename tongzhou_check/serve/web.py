@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from tongzhou_check.grids import SUFFIXES as APPENDIX_SUFFIXES
 from tongzhou_check.serve import auth
 from tongzhou_check.serve.access import Caller, caller, check_csrf, office_only
 from tongzhou_check.serve.api import read_upload
@@ -34,7 +35,9 @@ from tongzhou_check.serve.views import (
 
 router = APIRouter(include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MEDIA = {".xlsx": XLSX, ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12", ".xls": "application/vnd.ms-excel",
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA = {".xlsx": XLSX, ".docx": DOCX, ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+         ".xls": "application/vnd.ms-excel",
          ".xlsb": "application/vnd.ms-excel.sheet.binary.macroEnabled.12",
          ".ods": "application/vnd.oasis.opendocument.spreadsheet", ".csv": "text/csv", ".json": "application/json",
          ".html": "text/html; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
@@ -296,7 +299,7 @@ async def agency_page(request: Request, agency: str) -> Response:
 async def appendix(request: Request, fmt: str) -> Response:
     who = signed_in(request)
     office_only(request, who)
-    if fmt not in ("xlsx", "html", "md"):
+    if f".{fmt}" not in APPENDIX_SUFFIXES:
         raise HTTPException(404)
     tz = services(request)
     with tz.sessions() as db:

@@ -241,7 +241,7 @@ class Pool:
 class AppendixJob:
     files: tuple[tuple[str, str, str | None], ...]  # (stored file, name shown, agency id)
     year: int
-    suffix: str  # .xlsx .html .md
+    suffix: str  # one of grids.SUFFIXES: .xlsx .docx .html .md
     lang: str = "zh"
     rules: str | None = None
     config: str | None = None
