@@ -88,3 +88,17 @@ JUNIT_TEXT = {  # JUnit test cases and their lines
     "en": {"file_level": "whole file", "waived": "waived", "baselined": "baselined", "count": "{n} findings",
            **SEVERITY["en"]},
 }
+EXPORT_TEXT = {  # the findings export (formats/export.py): its sheet, column headers and the state of a finding
+    "zh": {"sheet": "问题清单",
+           "headers": {"file": "文件", "sheet": "工作表", "cell": "单元格", "row": "行", "column": "列",
+                       "header": "列标题", "rule": "规则", "name": "规则名称", "severity": "级别", "clause": "条款",
+                       "message": "问题说明", "evidence": "单元格内容(已脱敏)", "subject": "具体项", "state": "状态",
+                       "reason": "理由"},
+           "states": {None: "待处理", "waiver": "已豁免", "baseline": "基线"}},
+    "en": {"sheet": "Findings",
+           "headers": {"file": "File", "sheet": "Sheet", "cell": "Cell", "row": "Row", "column": "Column",
+                       "header": "Header", "rule": "Rule", "name": "Name", "severity": "Severity", "clause": "Clause",
+                       "message": "Message", "evidence": "Evidence (masked)", "subject": "Subject", "state": "State",
+                       "reason": "Reason"},
+           "states": {None: "open", "waiver": "waived", "baseline": "baselined"}},
+}
