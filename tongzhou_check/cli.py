@@ -313,9 +313,10 @@ def audit(
     output: Annotated[
         list[Path] | None,
         typer.Option("--output", "-o", metavar="文件 / FILE",
-                     help="另存报告文件,格式按后缀;.xlsx:只检查一个工作簿时为批注副本,检查多个(目录、通配符)时为"
-                          "问题清单,.csv 总是问题清单 / also write a report file, its format by suffix; .xlsx: the "
-                          "annotated copy of one named workbook, else the findings export of all; .csv: the export"),
+                     help="另存报告文件,格式按后缀;.xlsx:只指定一个工作簿文件时为其批注副本,否则(目录、通配符、多个"
+                          "路径)为问题清单;.csv 总是问题清单 / also write a report file, its format by suffix; "
+                          ".xlsx: the annotated copy of one named workbook, else the findings export of all; .csv: "
+                          "the export"),
     ] = None,
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="退出码为1的门槛(默认 error)/ threshold for exit 1")
