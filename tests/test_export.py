@@ -18,6 +18,7 @@ from helpers import AS_OF, ROOT, audit_report, cli, write_xlsx
 
 from tongzhou_check.formats.export import guarded
 from tongzhou_check.formats.export import write_xlsx as write_export_xlsx
+from tongzhou_check.settings import annotated_copies, names_one_file
 
 SAMPLES = ROOT / "sample_lists"
 HEADERS_ZH = ["文件", "工作表", "单元格", "行", "列", "列标题", "规则", "规则名称", "级别", "条款", "问题说明",
@@ -246,3 +247,16 @@ def test_control_characters_in_cells_reach_neither_export(tmp_path: Path) -> Non
     texts += [v for row in _csv_rows(csv_file) for v in row]
     assert len(_sheet_rows(xlsx)) == len(_csv_rows(csv_file)) == len(report["findings"]) + 1
     assert any("\\x1b" in t for t in texts) and not any("\x1b" in t or "\x07" in t for t in texts)
+
+
+def test_which_command_lines_name_one_workbook_file(tmp_path: Path) -> None:
+    book = write_xlsx(tmp_path / "区教委-2018.xlsx", {"信息发布登记": [LOG[:5]]})
+    named = [str(book), str(tmp_path / "还没有.xlsx"), "-", "s3://bucket/2018/区教委.xlsx"]
+    several = [str(tmp_path), str(tmp_path / "*.xlsx"), "s3://bucket/2018/", "s3://bucket/*.xlsx",
+               "s3://bucket/2018/[ab].xlsx"]
+    assert [names_one_file([p]) for p in named] == [True] * len(named)
+    assert [names_one_file([p]) for p in several] == [False] * len(several)
+    assert not names_one_file([str(book), str(book)])
+    outputs = [tmp_path / "a.xlsx", tmp_path / "b.csv", tmp_path / "c.XLSX", tmp_path / "d.json"]
+    assert annotated_copies([str(book)], outputs) == [tmp_path / "a.xlsx", tmp_path / "c.XLSX"]
+    assert annotated_copies([str(tmp_path)], outputs) == []

@@ -233,7 +233,7 @@ def names_one_file(paths: Sequence[str]) -> bool:
     if name == STDIN:
         return True
     if is_url(name):
-        return not glob.has_magic(name) and PurePosixPath(name.split("?", 1)[0]).suffix.lower() in WORKBOOK_SUFFIXES
+        return not glob.has_magic(name) and PurePosixPath(name).suffix.lower() in WORKBOOK_SUFFIXES
     path = Path(name)
     if path.exists() or path.is_symlink():
         return not path.is_dir()
