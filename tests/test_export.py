@@ -95,7 +95,7 @@ def test_xlsx_export_over_a_directory_is_the_json_reports_findings(tmp_path: Pat
     findings = report["findings"]
     assert len(findings) == report["summary"]["findings"] > 20
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["问题清单"]  # no annotated copy: no findings sheet of a copied workbook
+    assert book.sheetnames == ["问题清单", "文件"]  # no annotated copy: no findings sheet of a copied workbook
     ws = book["问题清单"]
     rows = [list(row) for row in ws.iter_rows(values_only=True)]
     assert rows[0] == HEADERS_ZH
@@ -115,13 +115,29 @@ def test_xlsx_export_over_a_directory_is_the_json_reports_findings(tmp_path: Pat
     assert waived and all(ws.cell(row=r, column=14).value == "已豁免" for r in waived)
 
 
+def test_the_files_sheet_lists_every_audited_file_with_its_counts(tmp_path: Path) -> None:
+    target = tmp_path / "问题清单.xlsx"
+    report = _audit(str(SAMPLES), "-o", str(target))
+    ws = openpyxl.load_workbook(target)["文件"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == ["文件", "读取情况", "单位", "识别的工作表", "记录行数", "问题数", "错误", "警告", "提示", "已豁免或基线"]
+    assert [r[0] for r in rows[1:]] == [f["path"] for f in report["files"]]
+    clean = [r for r in rows[1:] if r[5] == 0]
+    assert [r[0] for r in clean] == [str(SAMPLES / "区教委-2018.xlsx")]  # a workbook without findings is listed too
+    assert clean[0][1:3] == ["已检查", "区教委"]
+    summary = report["summary"]
+    totals = [sum(r[i] for r in rows[1:]) for i in range(3, 10)]
+    assert totals == [summary[k] for k in ("sheets", "rows", "findings", "errors", "warnings", "info", "suppressed")]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:J{len(rows)}"
+
+
 def test_xlsx_export_in_english_and_over_a_glob(tmp_path: Path) -> None:
     work = tmp_path / "submissions"
     shutil.copytree(SAMPLES, work)
     target = tmp_path / "findings.xlsx"
     report = _audit(str(work / "*.xlsx"), "--lang", "en", "-o", str(target))
     rows = _sheet_rows(target)
-    assert openpyxl.load_workbook(target).sheetnames == ["Findings"]
+    assert openpyxl.load_workbook(target).sheetnames == ["Findings", "Files"]
     assert rows[0] == HEADERS_EN
     assert rows[1:] == [_expected(f, "en") for f in report["findings"]]
 
@@ -180,7 +196,7 @@ def test_one_named_workbook_still_gets_its_annotated_copy(tmp_path: Path) -> Non
     shutil.copy(source, folder)
     export = tmp_path / "export.xlsx"
     report = _audit(str(folder), "-o", str(export))  # a directory may hold any number: the export, even of one
-    assert openpyxl.load_workbook(export).sheetnames == ["问题清单"]
+    assert openpyxl.load_workbook(export).sheetnames == ["问题清单", "文件"]
     assert len(_sheet_rows(export)) - 1 == len(report["findings"])
 
 
@@ -204,9 +220,9 @@ def test_rows_past_a_sheets_limit_go_on_to_the_next_sheet(tmp_path: Path) -> Non
     write_export_xlsx(report, "zh", split, sheet_rows=7)
     book = openpyxl.load_workbook(split)
     parts = -(-len(report.findings) // 7)
-    assert parts > 2 and book.sheetnames == ["问题清单", *(f"问题清单 ({i})" for i in range(2, parts + 1))]
+    assert parts > 2 and book.sheetnames == ["问题清单", *(f"问题清单 ({i})" for i in range(2, parts + 1)), "文件"]
     body = []
-    for ws in book.worksheets:
+    for ws in book.worksheets[:-1]:
         rows = [list(r) for r in ws.iter_rows(values_only=True)]
         assert rows[0] == HEADERS_ZH and ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:O{len(rows)}"
         assert 1 < len(rows) <= 8
@@ -260,3 +276,17 @@ def test_which_command_lines_name_one_workbook_file(tmp_path: Path) -> None:
     outputs = [tmp_path / "a.xlsx", tmp_path / "b.csv", tmp_path / "c.XLSX", tmp_path / "d.json"]
     assert annotated_copies([str(book)], outputs) == [tmp_path / "a.xlsx", tmp_path / "c.XLSX"]
     assert annotated_copies([str(tmp_path)], outputs) == []
+
+
+def test_an_unreadable_workbook_is_a_finding_and_a_file_row(tmp_path: Path) -> None:
+    broken = tmp_path / "区教委-2018.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    good = write_xlsx(tmp_path / "区民政局-2018.xlsx", {"信息发布登记": [LOG[:5]]})
+    target = tmp_path / "f.xlsx"
+    report = _audit(str(broken), str(good), "-o", str(target))
+    book = openpyxl.load_workbook(target)
+    findings = [list(r) for r in book["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert [str(broken), None, None, None, None, None, "TZ001"] in [r[:7] for r in findings]
+    files = [list(r) for r in book["文件"].iter_rows(min_row=2, values_only=True)]
+    assert [r[:2] for r in files] == [[str(broken), "无法读取"], [str(good), "已检查"]]
+    assert len(findings) == len(report["findings"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tongzhou_check.model import Report, Severity
 
 FIELDS = ("file", "sheet", "cell", "row", "column", "header", "rule", "name", "severity", "clause", "message",
           "evidence", "subject", "state", "reason")
+FILE_FIELDS = ("file", "status", "agency", "sheets", "rows", "findings", "errors", "warnings", "info", "suppressed")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula (CSV injection)
 SHEET_ROWS = 1_048_575  # findings one sheet holds under its header row (Excel's 1,048,576 rows)
 WIDEST = {"message": 80, "evidence": 40, "reason": 40}  # a column's width at most (others: DEFAULT_WIDEST)
@@ -39,6 +41,11 @@ def guarded(value: Any) -> Any:
 def headers(lang: str) -> list[str]:
     names = EXPORT_TEXT[lang]["headers"]
     return [names[name] for name in FIELDS]
+
+
+def file_headers(lang: str) -> list[str]:
+    names = EXPORT_TEXT[lang]["file_headers"]
+    return [names[name] for name in FILE_FIELDS]
 
 
 def rows(report: Report, lang: str) -> Iterator[list[Any]]:
@@ -91,10 +98,27 @@ def widths(report: Report, lang: str) -> list[int]:
             for name in FIELDS]
 
 
+def file_rows(report: Report, lang: str) -> list[list[Any]]:
+    """One row per audited file, those without findings too (FILE_FIELDS): what it was, what was found in it."""
+    t = report.findings
+    counts = Counter(zip(t.column("file").tolist(), t.severity_names().tolist(), t.active().tolist(), strict=True))
+    statuses = EXPORT_TEXT[lang]["statuses"]
+    found = []
+    for f in report.files:
+        active = [counts[(f.path, s.name, True)] for s in reversed(Severity)]
+        suppressed = sum(counts[(f.path, s.name, False)] for s in Severity)
+        values = (f.path, statuses.get(f.status, f.status), f.agency[1] if f.agency else None,
+                  sum(1 for s in f.sheets if s.kind), sum(s.rows for s in f.sheets), sum(active) + suppressed,
+                  *active, suppressed)
+        found.append([guarded(v) for v in values])
+    return found
+
+
 def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_ROWS) -> None:
-    """The export as a workbook (openpyxl's write-only mode, a row at a time): a header row, frozen, bold on grey;
-    an autofilter over the data; columns as wide as their text; the severity cell coloured by severity (grey when
-    suppressed); every text a text, never a formula. Past `sheet_rows` findings the rows go on to another sheet."""
+    """The export as a workbook (openpyxl's write-only mode, a row at a time): on each sheet a header row, frozen,
+    bold on grey, an autofilter over the data and columns as wide as their text; the severity cell coloured by
+    severity (grey when suppressed); every text a text, never a formula. Past `sheet_rows` findings the rows go on
+    to another sheet; a last sheet lists every audited file, those without findings too."""
     from openpyxl import Workbook  # loaded only when an export is written
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -115,37 +139,50 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
             value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         return value
 
+    bold, grey = Font(bold=True), fill(HEADER_FILL)
     book = Workbook(write_only=True)
-    last = get_column_letter(len(FIELDS))
-    severity_at, state_at = FIELDS.index("severity"), FIELDS.index("state")
-    active = {LABELS[lang][s]: fill(FILLS[s.name]) for s in Severity}
-    active_state = EXPORT_TEXT[lang]["states"][None]
-    suppressed, bold, grey = fill(SUPPRESSED_FILL), Font(bold=True), fill(HEADER_FILL)
-    sizes = widths(report, lang)
-    total, found = len(report.findings), rows(report, lang)
-    name = EXPORT_TEXT[lang]["sheet"]
-    for part in range(max(1, -(-total // sheet_rows))):
-        ws = book.create_sheet(name if part == 0 else f"{name} ({part + 1})")
+
+    def sheet(title: str, titles: list[str], sizes: list[int], count: int) -> Any:  # a write-only sheet
+        """A sheet with its header row written, ready for `count` rows of data."""
+        ws = book.create_sheet(title)
         for column, size in enumerate(sizes, start=1):
             ws.column_dimensions[get_column_letter(column)].width = size
         ws.freeze_panes = "A2"
-        count = min(sheet_rows, total - part * sheet_rows)
-        ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{count + 1}"
         ws.print_title_rows = "1:1"
         ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
         head = []
-        for title in headers(lang):
+        for title in titles:
             cell = WriteOnlyCell(ws, title)
             cell.font, cell.fill = bold, grey
             head.append(cell)
         ws.append(head)
+        return ws
+
+    severity_at, state_at = FIELDS.index("severity"), FIELDS.index("state")
+    active = {LABELS[lang][s]: fill(FILLS[s.name]) for s in Severity}
+    active_state = EXPORT_TEXT[lang]["states"][None]
+    suppressed = fill(SUPPRESSED_FILL)
+    sizes = widths(report, lang)
+    total, found = len(report.findings), rows(report, lang)
+    name = EXPORT_TEXT[lang]["sheet"]
+    for part in range(max(1, -(-total // sheet_rows))):
+        count = min(sheet_rows, total - part * sheet_rows)
+        ws = sheet(name if part == 0 else f"{name} ({part + 1})", headers(lang), sizes, count)
         for values in itertools.islice(found, count):
             values = [text(v) for v in values]
             cell = WriteOnlyCell(ws, values[severity_at])
             cell.fill = active[values[severity_at]] if values[state_at] == active_state else suppressed
             values[severity_at] = cell
             ws.append(values)
+    files = file_rows(report, lang)
+    titles = file_headers(lang)
+    sizes = [min(max(cells(h) + FILTER_BUTTON, _widest(str(row[i]) for row in files)) + 2, DEFAULT_WIDEST)
+             for i, h in enumerate(titles)]
+    ws = sheet(EXPORT_TEXT[lang]["files_sheet"], titles, sizes, len(files))
+    for values in files:
+        ws.append([text(v) for v in values])
     book.save(target)
 
 
