@@ -178,8 +178,8 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
             ws.append(values)
     files = file_rows(report, lang)
     titles = file_headers(lang)
-    sizes = [min(max(cells(h) + FILTER_BUTTON, _widest(str(row[i]) for row in files)) + 2, DEFAULT_WIDEST)
-             for i, h in enumerate(titles)]
+    sizes = [min(max(cells(h) + FILTER_BUTTON, _widest("" if row[i] is None else str(row[i]) for row in files)) + 2,
+                 DEFAULT_WIDEST) for i, h in enumerate(titles)]
     ws = sheet(EXPORT_TEXT[lang]["files_sheet"], titles, sizes, len(files))
     for values in files:
         ws.append([text(v) for v in values])
