@@ -290,3 +290,15 @@ def test_an_unreadable_workbook_is_a_finding_and_a_file_row(tmp_path: Path) -> N
     files = [list(r) for r in book["文件"].iter_rows(min_row=2, values_only=True)]
     assert [r[:2] for r in files] == [[str(broken), "无法读取"], [str(good), "已检查"]]
     assert len(findings) == len(report["findings"])
+
+
+def test_baselined_findings_say_so_in_the_state_column(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    code, _, err = cli("baseline", "create", str(SAMPLES), "--as-of", AS_OF, "-o", str(baseline))
+    assert code == 0, err
+    target = tmp_path / "f.csv"
+    report = _audit(str(SAMPLES), "--baseline", str(baseline), "--lang", "en", "-o", str(target))
+    rows = _csv_rows(target)[1:]
+    assert rows == [["" if v is None else str(v) for v in _expected(f, "en")] for f in report["findings"]]
+    states = {row[13] for row in rows}
+    assert "baselined" in states and states <= {"baselined", "waived"}
