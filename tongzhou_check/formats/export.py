@@ -122,7 +122,7 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
     from openpyxl import Workbook  # loaded only when an export is written
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -139,7 +139,7 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
             value = value.encode("utf-8", "backslashreplace").decode("utf-8")
         return value
 
-    bold, grey = Font(bold=True), fill(HEADER_FILL)
+    bold, grey, centred = Font(bold=True), fill(HEADER_FILL), Alignment(horizontal="center", vertical="center")
     book = Workbook(write_only=True)
 
     def sheet(title: str, titles: list[str], sizes: list[int], count: int) -> Any:  # a write-only sheet
@@ -155,7 +155,7 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
         head = []
         for title in titles:
             cell = WriteOnlyCell(ws, title)
-            cell.font, cell.fill = bold, grey
+            cell.font, cell.fill, cell.alignment = bold, grey, centred
             head.append(cell)
         ws.append(head)
         return ws
