@@ -188,9 +188,10 @@ def test_xlsx_export_guards_formulas_and_keeps_every_text_a_text(tmp_path: Path)
 
 def test_one_named_workbook_still_gets_its_annotated_copy(tmp_path: Path) -> None:
     source = SAMPLES / "区民政局-2018.xlsx"
-    copy = tmp_path / "批注.xlsx"
-    _audit(str(source), "-o", str(copy))
+    copy, listed = tmp_path / "批注.xlsx", tmp_path / "问题.csv"
+    report = _audit(str(source), "-o", str(copy), "-o", str(listed))
     assert "tzcheck检查结果" in openpyxl.load_workbook(copy).sheetnames  # the copy, with its findings sheet
+    assert len(_csv_rows(listed)) - 1 == len(report["findings"])  # and beside it the export, as asked
     folder = tmp_path / "one"
     folder.mkdir()
     shutil.copy(source, folder)
