@@ -10,7 +10,7 @@ twice gives byte-identical files. Needs openpyxl only. Run: `python sample_lists
 - 区民政局-2018.xlsx    messy input and input/catalogue/application/publication/budget/website violations (one
                          hidden sheet), a year typed as 2081 (TZ009).
 - 区发展改革委-2018.xlsx consultation, guide change, proposal and interpretation violations, waivers, a duplicate
-                         and an unrecognisable 填报说明 sheet.
+                         and a 填报说明 instructions sheet (listed, not audited nor reported).
 
 The working-day violations sit in the 2018 holiday weeks (春节 2-15…21 with the make-up Sundays/Saturdays 2-11 and
 2-24, 劳动节 4-29…5-1 with 4-28, 端午节 6-18, 中秋节 9-24, 国庆节 10-1…7 with 9-29 and 9-30), where counting
@@ -590,7 +590,7 @@ FGW_INTERPRETATION = [
 def make_fgw(path: Path) -> None:
     book = new_book()
 
-    ws = book.create_sheet("填报说明")  # free text: matches no kind (TZ002)
+    ws = book.create_sheet("填报说明")  # free text: an instructions sheet, matching no kind and not reported
     for row, text in enumerate([
         "填报说明",
         "1.本工作簿由区发展改革委办公室汇总填写,每年12月25日前报送区政府办公室。",

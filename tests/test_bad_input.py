@@ -78,7 +78,7 @@ def test_protected_sheets_are_read_normally(tmp_path: Path) -> None:
 
 
 def test_workbook_with_no_recognised_sheet_fails(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "a.xlsx", {"说明": [["本工作簿说明"], ["随便", "写写"]]})
+    path = write_xlsx(tmp_path / "a.xlsx", {"杂项": [["本工作簿说明"], ["随便", "写写"]]})  # 说明: instructions
     report = audit_json(path)
     assert [f["rule"] for f in report["findings"]] == ["TZ012", "TZ002"]  # file-level findings first
     code, _, _ = cli("audit", str(path), "--as-of", AS_OF)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections import Counter
 from importlib.resources import files
 from typing import Any
@@ -59,6 +60,9 @@ def test_schema_is_valid_and_accepts_the_file(schema: dict[str, Any], data: dict
         lambda d: d["duties"][0].__setitem__("extra", 1),
         lambda d: d["duties"][0]["expected"][0].__setitem__("agency", "GHGT"),
         lambda d: d["agencies"][0].pop("successors"),
+        lambda d: d["duties"][0].pop("sentence"),  # every duty quotes its plan sentence
+        lambda d: d["duties"][0].__setitem__("item", "D001 总体规划"),  # no duty id in what a clerk reads
+        lambda d: d["duties"][0].__setitem__("item", "总体/分区规划"),  # nor keyword notation
     ],
 )
 def test_schema_rejects_malformed_entries(schema: dict[str, Any], data: dict[str, Any], mutate: Any) -> None:
@@ -219,3 +223,33 @@ def test_sentence_internal_agency_and_numeric_keyword(duties: dict[str, Any]) ->
     assert duties["D186"]["clause"] == "末段"
     assert duties["D186"]["as_written"] == "句内: zfb"
     assert duties["D033"]["keywords"][0] == [["155", "12项"], ["任务"]]  # a string, not the integer 155
+
+
+PLAN = ROOT / "tests" / "data" / "tongzhou-2018-plan.txt"  # a copy of shared/plan/tongzhou-2018-plan.txt
+
+
+def test_every_duty_quotes_its_plan_sentence_verbatim(data: dict[str, Any]) -> None:
+    plan = PLAN.read_text("utf-8")
+    assert [d["id"] for d in data["duties"] if d["sentence"] not in plan] == []
+    # a sentence is a whole one: it does not stop before the plan's own 。 or governing parenthesis
+    assert [d["id"] for d in data["duties"] if d["sentence"].endswith(("。", ";", ")"))] == []
+
+
+def test_duties_of_one_sentence_share_it_exactly(duties: dict[str, dict[str, Any]]) -> None:
+    assert duties["D164"]["sentence"] == duties["D165"]["sentence"] == (
+        "加强财政预决算信息公开,除涉及国家秘密外,所有使用财政资金的区级部门都要公开本部门预决算")
+    assert duties["D163"]["sentence"] == duties["D164"]["sentence"]
+    assert duties["D166"]["sentence"] != duties["D164"]["sentence"]
+    assert duties["D055"]["sentence"] == duties["D056"]["sentence"]
+    # the words of a duty are in its sentence (D171 joins two sentences: its sentence is the one it names items in)
+    apart = [i for i, d in duties.items()
+             if not all(part in d["sentence"] for part in d["text"].split("…") if part)]
+    assert apart == ["D171"]
+
+
+def test_items_are_plain_words(data: dict[str, Any]) -> None:
+    items = {d["id"]: d["item"] for d in data["duties"]}
+    assert items["D164"] == "本部门预算" and items["D165"] == "本部门决算"
+    assert items["D055"] == "义务教育阶段入学政策"
+    # no duty ids and no keyword notation (a / b, a + b) in what a clerk reads; “1+3” is the plan's own name
+    assert [i for i, item in items.items() if re.search(r"D\d{3}|/|;|\+(?!3”)", item)] == []

@@ -24,7 +24,7 @@ def csv_book(tmp_path: Path) -> Path:
      ("只有 .xlsx 和 .xlsm 工作簿可以生成批注副本", "only .xlsx and .xlsm workbooks can be annotated")),
     (["audit", "{sample}", "-o", "/nonexistent/r.json"], ("无法写入", "cannot write", "no such directory")),
     (["audit", "{sample}", "-o", "{tmp}/r.json", "-o", "{tmp}/taken.json"], ("无法写入", "is a directory")),
-    (["audit", "{sample}", "{csv}", "-o", "{tmp}/copy.xlsx"], ("只能针对一个工作簿", "exactly one input workbook")),
+    (["audit", "{sample}", "{csv}", "-o", "/nonexistent/findings.xlsx"], ("无法写入", "cannot write")),
     (["audit", "{sample}", "--baseline", "{tmp}/missing.json"], ("基线文件无效", "invalid baseline")),
     (["report", "{sample}", "-o", "/nonexistent/appendix.html"], ("无法写入", "cannot write")),
     (["baseline", "create", "{sample}", "-o", "/nonexistent/b.json"], ("无法写入", "cannot write")),

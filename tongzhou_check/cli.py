@@ -25,7 +25,7 @@ from tongzhou_check.baseline import BaselineError, read_baseline, with_baseline,
 from tongzhou_check.clihelp import is_usage_error, language, localise, translated, usage_lines
 from tongzhou_check.engine import Collect
 from tongzhou_check.engine import audit as run_audit
-from tongzhou_check.formats import FORMATS, HUMAN, STREAMS, SUFFIXES
+from tongzhou_check.formats import EXPORT_SUFFIXES, FORMATS, HUMAN, STREAMS, SUFFIXES
 from tongzhou_check.formats.records import period_record
 from tongzhou_check.formats.summary import period_lines
 from tongzhou_check.formats.table import render as render_table
@@ -40,6 +40,7 @@ from tongzhou_check.settings import (
     Inputs,
     Settings,
     UsageError,
+    annotated_copies,
     appendix_pin,
     appendix_year,
     available_cores,
@@ -52,7 +53,7 @@ from tongzhou_check.settings import (
 )
 from tongzhou_check.sources import local_copy
 from tongzhou_check.text import did_you_mean
-from tongzhou_check.workday_text import Uncovered, answer
+from tongzhou_check.workday_text import Uncovered, answer, calendar_notes
 
 
 class _Commands(typer.core.TyperGroup):
@@ -312,7 +313,10 @@ def audit(
     output: Annotated[
         list[Path] | None,
         typer.Option("--output", "-o", metavar="文件 / FILE",
-                     help="另存报告文件,格式按后缀 / also write a report file"),
+                     help="另存报告文件,格式按后缀;.xlsx:只指定一个工作簿文件时为其批注副本,否则(目录、通配符、多个"
+                          "路径)为问题清单;.csv 总是问题清单 / also write a report file, its format by suffix; "
+                          ".xlsx: the annotated copy of one named workbook, else the findings export of all; .csv: "
+                          "the export"),
     ] = None,
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="退出码为1的门槛(默认 error)/ threshold for exit 1")
@@ -358,13 +362,13 @@ def audit(
                        baseline=baseline, scheduler=scheduler, select=select, ignore=ignore,
                        extend_select=extend_select, severity=severity, exclude=exclude, max_cells=max_cells,
                        max_uncompressed_mib=max_uncompressed)
-    copies = [target for target in output or [] if target.suffix.lower() == ".xlsx"]
+    copies = annotated_copies(paths, output or [])  # else an .xlsx output is the findings export
     if settings.baseline is not None:  # checked before the audit, like the outputs
         try:
             read_baseline(settings.baseline)
         except BaselineError as exc:
             raise UsageError(f"基线文件无效 / invalid baseline: {exc}") from None
-    given = _given(paths, settings, output or [], (*SUFFIXES, ".xlsx"), copies, quiet)
+    given = _given(paths, settings, output or [], (*SUFFIXES, *EXPORT_SUFFIXES), copies, quiet)
     if show_settings:
         from tongzhou_check.settings_text import lines as settings_lines
 
@@ -379,6 +383,8 @@ def audit(
         for result in report.files:
             if result.period is not None:
                 _note(f"{result.path}: {period_text(period_record(result.period), settings.lang)}")
+        for line in calendar_notes(report, settings.lang):
+            _note(line)
     if settings.baseline is not None:
         try:
             report = with_baseline(report, settings.baseline)
@@ -396,6 +402,11 @@ def audit(
                 _note(line, quiet)
     for target in output or []:
         with _writing(target):
+            if target not in copies and target.suffix.lower() in EXPORT_SUFFIXES:
+                from tongzhou_check.formats.export import write as write_export
+
+                write_export(report, settings.lang, target)
+                continue
             if target not in copies:
                 name = SUFFIXES[target.suffix.lower()]
                 if name in STREAMS:

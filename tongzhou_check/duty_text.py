@@ -13,7 +13,7 @@ def records(duty_map: DutyMap, ids: list[str]) -> list[dict]:
     """One record per (agency, duty), in the duty map's order."""
     return [
         {"agency": a, "name": duty_map.agencies[a].short, "duty": d.id, "clause": d.clause, "text": d.text,
-         "rec": d.rec, "checked": d.checked, "uncertain": uncertain,
+         "item": d.item, "sentence": d.sentence, "rec": d.rec, "checked": d.checked, "uncertain": uncertain,
          "keywords": [["/".join(slot) for slot in group] for group in d.keywords]}
         for a in ids for d, uncertain in duty_map.duties_of(a)
     ]

@@ -42,6 +42,8 @@ class Duty:
     keywords: tuple[tuple[tuple[str, ...], ...], ...]  # groups of slots of alternative words
     hedged: bool = False  # ◇: the plan says 编制/推行…, publication only implied
     part: str | None = None
+    sentence: str = ""  # the plan sentence it comes from, verbatim: duties sharing one share it exactly
+    item: str = ""  # what the catalogue should list, in plain words
 
     @property
     def checked(self) -> bool:

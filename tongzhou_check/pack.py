@@ -194,6 +194,7 @@ def _reading(raw: dict) -> Reading:
         channel_ticked=tuple(raw["channel_ticked"]),
         channel_unticked=tuple(raw["channel_unticked"]),
         agency_labels=tuple(raw.get("agency_labels", ())),
+        instructions_sheets=frozenset(squash(n).upper() for n in raw.get("instructions_sheets", ())),
     )
 
 
@@ -492,6 +493,6 @@ def _duty_map(path: Path) -> DutyMap:
             id=d["id"], clause=d["clause"], text=d["text"], rec=d["rec"],
             expected=tuple((e["agency"], bool(e.get("uncertain", False))) for e in d["expected"]),
             keywords=tuple(tuple(tuple(slot) for slot in group) for group in d["keywords"]),
-            hedged=bool(d.get("hedged", False)), part=d.get("part"),
+            hedged=bool(d.get("hedged", False)), part=d.get("part"), sentence=d["sentence"], item=d["item"],
         ))
     return DutyMap(agencies, tuple(duties), tuple(doc.get("home", ())))

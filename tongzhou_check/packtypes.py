@@ -83,6 +83,7 @@ class Reading:
     channel_ticked: tuple[str, ...]
     channel_unticked: tuple[str, ...]
     agency_labels: tuple[str, ...] = ()
+    instructions_sheets: frozenset[str] = frozenset()  # sheet names (squashed, upper case) not audited nor reported
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import glob
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ from pathlib import Path, PurePosixPath
 from tongzhou_check.audityear import Pin
 from tongzhou_check.config import Config, ConfigError, apply_config, find_config, load_config
 from tongzhou_check.engine import today
-from tongzhou_check.inputs import NoInput, gather
+from tongzhou_check.inputs import STDIN, NoInput, gather
 from tongzhou_check.model import Report
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.reader import DEFAULT_LIMITS, Limits
+from tongzhou_check.reader.workbook import SUFFIXES as WORKBOOK_SUFFIXES
 from tongzhou_check.sources import Source, is_url
 from tongzhou_check.text import did_you_mean
 from tongzhou_check.workdays import FIRST_YEAR, LAST_YEAR, Calendar, CalendarError, load_calendar
@@ -220,6 +222,28 @@ class Inputs:
 
 
 ANNOTATABLE = (".xlsx", ".xlsm")  # what an annotated copy can be made of (annotate.py, openpyxl)
+
+
+def names_one_file(paths: Sequence[str]) -> bool:
+    """Whether the command line names exactly one workbook file — not a directory, a glob or several paths, which
+    may hold any number of workbooks (stdin, `-`, is one file)."""
+    if len(paths) != 1:
+        return False
+    name = paths[0]
+    if name == STDIN:
+        return True
+    if is_url(name):
+        return not glob.has_magic(name) and PurePosixPath(name).suffix.lower() in WORKBOOK_SUFFIXES
+    path = Path(name)
+    if path.exists() or path.is_symlink():
+        return not path.is_dir()
+    return not glob.has_magic(name)
+
+
+def annotated_copies(paths: Sequence[str], outputs: Sequence[Path]) -> list[Path]:
+    """The .xlsx outputs that are annotated copies: all of them when the command line names one workbook file, else
+    none (each is then the findings export, formats/export.py)."""
+    return [t for t in outputs if t.suffix.lower() == ".xlsx"] if names_one_file(paths) else []
 
 
 def _identity(path: Path) -> tuple[int, int] | str:

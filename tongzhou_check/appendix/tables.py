@@ -196,7 +196,7 @@ def _duties(pack: Pack, files: Files, text: dict, year: int, footer: str) -> Tab
         if duty_map is None or result.agency is None:
             rows.append((text["unknown"], shown, None, None, None, text["unidentified"]))
             continue
-        assigned = {d.id: d for d, _ in duty_map.duties_of(result.agency[0]) if d.checked}
+        assigned = {d.id: (d, uncertain) for d, uncertain in duty_map.duties_of(result.agency[0]) if d.checked}
         if not rules:
             rows.append((agency, shown, len(assigned), None, None, text["not_checked"]))
             continue
@@ -204,7 +204,9 @@ def _duties(pack: Pack, files: Files, text: dict, year: int, footer: str) -> Tab
         if any(f.subject is None for f in duty_findings):  # the file-level finding: no catalogue sheet
             rows.append((agency, shown, len(assigned), None, None, text["no_catalogue"]))
             continue
-        missing = [(assigned[f.subject], f.severity == Severity.info) for f in duty_findings if f.subject in assigned]
+        # a finding names the missing duties of one plan sentence (`D164,D165`): each is listed and counted
+        missing = sorted((assigned[d] for f in duty_findings for d in f.subject.split(",") if d in assigned),
+                         key=lambda m: m[0].id)
         listed = [f"{d.id} {_short(d.text)}{text['uncertain'] if uncertain else ''}" for d, uncertain in missing]
         rows.append((agency, shown, len(assigned), len(assigned) - len(missing), len(missing),
                      text["sep"].join(listed)))

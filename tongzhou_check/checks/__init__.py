@@ -40,7 +40,7 @@ CHECKS: dict[str, Check] = {
     "agency_unknown": Check(duty.agency_unknown, "file", duty.UNKNOWN_FIELDS),
     "personal_info": Check(personal.personal_info, "row", personal.FIELDS, params_schema=personal.PARAMS,
                            columns=personal.columns),
-    "quarterly": Check(quarterly.quarterly, "sheet", quarterly.FIELDS, quarterly.REASONS, quarterly.PARAMS,
+    "quarterly": Check(quarterly.quarterly, "workbook", quarterly.FIELDS, quarterly.REASONS, quarterly.PARAMS,
                        quarterly.columns),
 }
 

@@ -60,7 +60,9 @@ PARAMS = {
                       "properties": {"require": _REQUIREMENT, "subject": {"type": "string"}, "label": LABEL_SCHEMA}},
         },
         "lower_when": _PREDICATE,
-        "if_absent": {"enum": ["report", "skip"]},
+        "if_absent": {"enum": ["report", "skip", "skip_optional"],
+                      "description": "a missing column: reported once (default), not reported, or not reported "
+                                     "when the kind does not require it (the template's optional columns)"},
     },
 }
 
@@ -205,8 +207,15 @@ def condition(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
 
 def _not_evaluated(sheet: SheetData, rule: Rule, ctx: Context, when: list[dict], absent: list[str]
                    ) -> Iterator[Hit]:
-    """A needed column is missing: report once on the header row — a sheet cannot pass by deleting it."""
-    if rule.params.get("if_absent") == "skip" or sheet.rows.empty:
+    """A needed column is missing: report once on the header row — a sheet cannot pass by deleting it.
+
+    `if_absent: skip_optional`: a missing column the kind does not require is not reported (the template calls it
+    optional, so its absence is no defect); the rule does not run on the sheet.
+    """
+    if_absent = rule.params.get("if_absent")
+    if if_absent == "skip" or sheet.rows.empty:
+        return
+    if if_absent == "skip_optional" and any(not sheet.kind.columns[c].required for c in absent):
         return
     if not any(_absent(sheet, p) for p in when):
         applies = pd.Series(True, index=sheet.rows)

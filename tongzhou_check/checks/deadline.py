@@ -150,7 +150,8 @@ def _deadline(sheet: SheetData, rule: Rule, ctx: Context, trigger: str, event: s
                 "paused_days": stopped[rows].astype(int).astype(str),
                 "used": used.map(lambda v: "?" if pd.isna(v) else str(int(v))),
                 "unit": UNITS[unit],
-                "basis": basis[rows].where(basis[rows] != "", rule.basis or rule.clause),
+                # the law of the period applied, else the clause: rule.basis is for explain and the docs
+                "basis": basis[rows].map(lambda b: b or rule.clause),
                 "label": label or "",
                 "as_of": ctx.as_of.isoformat(),
                 "event_header": sheet.header(event),

@@ -6,21 +6,24 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import FILE, SHEET, ColumnUse, Context, Hit, Workbook
+from tongzhou_check.checks.base import FILE, LABEL_SCHEMA, SHEET, ColumnUse, Context, Hit, Workbook
+from tongzhou_check.dutymap import Duty
 from tongzhou_check.packtypes import Rule
 from tongzhou_check.reader.sheet import SheetData
 
 PARAMS = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["text"],
+    "required": ["text", "uncertain"],
     "properties": {
         "text": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                  "description": "the columns of the rule's kind (the catalogue) matched, joined with |"},
+        "uncertain": {**LABEL_SCHEMA, "description": "added to a finding all of whose duties are uncertain (info)"},
     },
 }
-FIELDS = SHEET | {"duty", "text", "agency", "keywords"}  # reported on the catalogue's header row
-REASONS = {"duties_unchecked": FILE | {"count", "agency"}}  # no catalogue sheet at all
+# reported on the catalogue's header row, one finding per plan sentence: its duties' ids are the subject
+FIELDS = SHEET | {"sentence", "items", "agency", "note"}
+REASONS = {"duties_unchecked": FILE | {"count", "agency"}}  # no catalogue sheet at all: info
 UNKNOWN_FIELDS = FILE | {"file"}
 
 
@@ -48,22 +51,31 @@ def plan_duties(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:
         return
     sheets = [s for s in book.sheets if s.kind.key == rule.kind]
     agency = duty_map.agencies[book.agency.id]
-    if not sheets:
-        yield Hit(reason="duties_unchecked", fields={"count": len(duties), "agency": agency.short})
+    if not sheets:  # a log-only workbook: nothing to match, said once, never failing a warning gate
+        yield Hit(reason="duties_unchecked", fields={"count": len(duties), "agency": agency.short}, lowered=True)
         return
     texts = pd.concat([_record_text(s, rule.params["text"]) for s in sheets], ignore_index=True)
     covered = duty_map.covered(texts, [d for d, _ in duties if not d.by_workbook])
-    for duty, uncertain in duties:
-        if duty.by_workbook or duty.id in covered:
-            continue
+    missing = [(d, uncertain) for d, uncertain in duties if not d.by_workbook and d.id not in covered]
+    for group in _by_sentence(missing):
+        uncertain = all(u for _, u in group)
         yield Hit(
             at=sheets[0],
-            subject=duty.id,
-            clause=duty.clause,
+            subject=",".join(d.id for d, _ in group),
+            clause=group[0][0].clause,
             lowered=uncertain,
-            fields={"duty": duty.id, "text": duty.text, "agency": agency.short,
-                    "keywords": "、".join("+".join("/".join(slot) for slot in group) for group in duty.keywords[:2])},
+            fields={"sentence": group[0][0].sentence, "agency": agency.short,
+                    "items": "、".join(dict.fromkeys(d.item for d, _ in group)),  # the plan's words, each once
+                    "note": rule.params["uncertain"] if uncertain else ""},
         )
+
+
+def _by_sentence(duties: list[tuple[Duty, bool]]) -> list[list[tuple[Duty, bool]]]:
+    """The duties of each plan sentence, in the order of their first duty."""
+    groups: dict[str, list[tuple[Duty, bool]]] = {}
+    for duty, uncertain in duties:
+        groups.setdefault(duty.sentence, []).append((duty, uncertain))
+    return list(groups.values())
 
 
 def agency_unknown(book: Workbook, rule: Rule, ctx: Context) -> Iterator[Hit]:

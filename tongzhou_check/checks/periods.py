@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from tongzhou_check.checks.base import ROW, Context, Hit, unreported_missing
+from tongzhou_check.checks.base import LABEL_SCHEMA, ROW, Context, Hit, unreported_missing
 from tongzhou_check.reader import SheetData
 from tongzhou_check.workdays import Calendar
 
@@ -29,7 +29,8 @@ DAYS = {
                 "properties": {
                     "from": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
                     "value": {"type": "integer", "minimum": 0},
-                    "basis": {"type": "string"},
+                    "basis": {"description": "the law a message cites for the period: text, or a {zh, en} label",
+                              "oneOf": [{"type": "string"}, LABEL_SCHEMA]},
                 },
             },
         },

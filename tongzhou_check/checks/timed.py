@@ -13,7 +13,7 @@ def _is_periods(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and isinstance(value[0], dict) and "from" in value[0]
 
 
-def param_at(value: Any, on: dt.date) -> tuple[Any, str]:
+def param_at(value: Any, on: dt.date) -> tuple[Any, Any]:
     """A parameter in force on a date: a plain value, or the last `{from, value, basis}` period begun by then.
 
     Before the first period the parameter is not in force: (None, "").
@@ -33,9 +33,11 @@ def param_series(value: Any, on: pd.Series) -> tuple[pd.Series, pd.Series]:
         return pd.Series(value, index=on.index, dtype=float), pd.Series("", index=on.index, dtype=object)
     days = pd.to_datetime(on, errors="coerce")
     values = pd.Series(np.nan, index=on.index, dtype=float)
-    bases = pd.Series("", index=on.index, dtype=object)
-    for period in sorted(value, key=lambda p: str(p["from"])):
+    which = pd.Series(-1, index=on.index)
+    periods = sorted(value, key=lambda p: str(p["from"]))
+    for i, period in enumerate(periods):
         started = (days >= pd.Timestamp(str(period["from"]))).to_numpy()
         values[started] = period["value"]
-        bases[started] = period.get("basis", "")
-    return values, bases
+        which[started] = i
+    bases = [period.get("basis", "") for period in periods] + [""]  # a basis may be a {zh, en} label
+    return values, which.map(lambda i: bases[i])

@@ -1,4 +1,5 @@
-"""豁免说明 waivers: parse `RULE: reason` entries; TZ011 reports entries that waive nothing."""
+"""豁免说明 waivers: parse `RULE: reason` entries (`TZ201、TZ202: reason` waives both); TZ011 reports entries, or
+rules named in them, that waive nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from tongzhou_check.reader.sheet import SheetData
 from tongzhou_check.text import nfkc
 
 _ENTRIES = re.compile(r"[;\n\r]+")
-_ENTRY = re.compile(r"^\s*([A-Za-z0-9-]+)\s*(?::\s*(.*))?$", re.S)
+_ID = r"[A-Za-z0-9-]+"
+_SEPARATOR = re.compile(r"[、,/\s]+")  # between the rules of one entry (after NFKC, , is ,)
+_ENTRY = re.compile(rf"^\s*({_ID}(?:[、,/\s]+{_ID})*)\s*(?::\s*(.*))?$", re.S)
 
 
 @dataclass(frozen=True)
@@ -32,18 +35,18 @@ def parse_waivers(sheet: SheetData, pack: Pack) -> Waivers:
     for row, text in texts.items():  # only rows that carry a waiver
         for entry in filter(None, (e.strip() for e in _ENTRIES.split(nfkc(text)))):
             m = _ENTRY.match(entry)
-            rule = pack.rule(m[1]) if m else None
-            if rule is None:
-                name = m[1] if m else entry
-                problems.setdefault(row, []).append(
-                    (entry, {"zh": f"规则“{name}”不存在", "en": f"there is no rule “{name}”"})
-                )
-            elif not (m[2] or "").strip():
-                problems.setdefault(row, []).append(
-                    (entry, {"zh": "没有写明豁免理由", "en": "it gives no reason"})
-                )
-            else:
-                granted.setdefault(row, {})[rule.id] = m[2].strip()
+            names = _SEPARATOR.split(m[1]) if m else [entry]
+            reason = (m[2] or "").strip() if m else ""
+            for name in names:
+                if pack.rule(name) is None:
+                    problems.setdefault(row, []).append(
+                        (entry, {"zh": f"规则“{name}”不存在", "en": f"there is no rule “{name}”"})
+                    )
+            rules = [r for r in map(pack.rule, names) if r is not None]
+            if rules and not reason:
+                problems.setdefault(row, []).append((entry, {"zh": "没有写明豁免理由", "en": "it gives no reason"}))
+            elif rules:
+                granted.setdefault(row, {}).update((r.id, reason) for r in rules)
     return Waivers(granted, problems)
 
 

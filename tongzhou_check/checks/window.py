@@ -77,6 +77,6 @@ def min_window(sheet: SheetData, rule: Rule, ctx: Context) -> Iterator[Hit]:
             "count": count[short].astype(int).astype(str),
             "days": need[short].astype(int).astype(str),
             "convention": convention,
-            "basis": basis[short].where(basis[short] != "", rule.clause),
+            "basis": basis[short].map(lambda b: b or rule.clause),
         },
     )

@@ -27,3 +27,4 @@ STREAMS: dict[str, Callable[[Report, str, BinaryIO], None]] = {  # formats writt
 HUMAN = frozenset({"table", "concise"})  # formats for a person: they end with the year, as-of and summary lines
 SUFFIXES: dict[str, str] = {".json": "json", ".txt": "table", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                            ".html": "html"}
+EXPORT_SUFFIXES = (".xlsx", ".csv")  # the findings export (export.py, loaded when written): one row per finding

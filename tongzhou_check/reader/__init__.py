@@ -13,7 +13,7 @@ from tongzhou_check.reader.layout import Recogniser
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, Limits
 from tongzhou_check.reader.sheet import SheetData, build_sheet
 from tongzhou_check.reader.workbook import RawSheet, ReadError, read_workbook
-from tongzhou_check.text import column_letter
+from tongzhou_check.text import column_letter, squash
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def read_book(path: Path, pack: Pack, recogniser: Recogniser | None = None,
         has_cells = any(any(v != "" for v in row) for row in raw.rows)
         tables = recogniser.tables(raw) if has_cells else []
         if not tables:
-            if has_cells:  # an empty sheet (Excel's spare Sheet2) is listed, not reported
+            # an empty sheet (Excel's spare Sheet2) or an instructions sheet (填报说明) is listed, not reported
+            if has_cells and squash(raw.name).upper() not in pack.reading.instructions_sheets:
                 unrecognised.append(raw)
             listing.append(SheetResult(raw.name, None, None, 0, raw.hidden))
             continue
