@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.constants import REL_NS
 from openpyxl.xml.functions import fromstring
 
+from tongzhou_check.grids import HEADER_FILL, SEVERITY_FILLS, SUPPRESSED_FILL
 from tongzhou_check.labels import LABELS, severity_label
 from tongzhou_check.linebreak import wrap
 from tongzhou_check.masking import mask
@@ -33,9 +34,7 @@ from tongzhou_check.text import visible
 SHEET = {"zh": "tzcheck检查结果", "en": "tzcheck findings"}
 HEADERS = ("cell", "rule", "severity", "clause", "message")  # LABELS keys
 WIDTHS = (20, 32, 8, 8, 80)  # 148 units: A4 landscape at about 85 %; a rule's name fits on one line
-FILLS = {Severity.error: "FFC7CE", Severity.warning: "FFEB9C", Severity.info: "DDEBF7"}
-WAIVED_FILL = "EDEDED"
-HEADER_FILL = "D9D9D9"
+FILLS = {s: SEVERITY_FILLS[s.name] for s in Severity}
 LINE_HEIGHT = 15  # points: a line of 11-point text; rows are sized for their wrapped text (LibreOffice does not)
 AUTHOR = "tzcheck"
 READABLE = (".xlsx", ".xlsm")  # what openpyxl opens; .xls, .ods and .csv cannot be annotated
@@ -240,7 +239,7 @@ def _findings_sheet(book: Workbook, findings: list[Finding], sheets: set[str], n
         where = f"{f.sheet}!{ref}" if ref else (f.sheet or labels["file_level"])
         severity = severity_label(f, lang)
         ws.append([where, f"{f.rule} {f.name}", severity, f.clause, f.message(lang)])
-        colour = WAIVED_FILL if f.suppressed else FILLS[f.severity]
+        colour = SUPPRESSED_FILL if f.suppressed else FILLS[f.severity]
         for cell in ws[ws.max_row]:
             cell.data_type = "s"  # messages echo cells: text, never a formula
             cell.fill = PatternFill(fill_type="solid", start_color=colour, end_color=colour)

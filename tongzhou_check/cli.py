@@ -383,7 +383,7 @@ def audit(
         for result in report.files:
             if result.period is not None:
                 _note(f"{result.path}: {period_text(period_record(result.period), settings.lang)}")
-        for line in calendar_notes(report, settings.lang):
+        for line in calendar_notes(report, settings.pack, settings.lang):
             _note(line)
     if settings.baseline is not None:
         try:

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tongzhou_check.grids import HEADER_FILL
 from tongzhou_check.linebreak import wrap
 from tongzhou_check.packtypes import WAIVER, Column, Kind, Pack
 
@@ -114,7 +115,7 @@ def _sheet(book: Workbook, kind: Kind, pack: Pack, text: dict[str, str]) -> None
     title.alignment = Alignment(vertical="center", wrap_text=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.cell(2, 1, f"{pack.reading.agency_labels[0]}:" if pack.reading.agency_labels else "")
-    header_fill = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
+    header_fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     hints = [(c.header + (REQUIRED if c.required else ""), _hint(c, text), c) for c in columns]
     hints.append((kind.columns[WAIVER].header, text["waiver"], None))
     for i, (header, hint, column) in enumerate(hints, start=1):

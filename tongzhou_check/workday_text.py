@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 from tongzhou_check.model import Report
+from tongzhou_check.packtypes import Pack
 from tongzhou_check.workdays import Calendar
 
 WORKDAYS_TEXT = {
@@ -45,22 +48,26 @@ WORKDAYS_TEXT = {
 
 CALENDAR_NOTES = {  # `tzcheck audit --verbose`: what TZ009's clerk message leaves out
     "zh": {"source": "工作日日历:{source},收录 {first} 至 {last}。",
-           "uncovered": "{count} 处期限需要日历未收录的年份,无法判断(TZ009)。年份无误时,用 --calendar 文件补充该年的"
+           "uncovered": "{count} 处期限需要日历未收录的年份,无法判断({rules})。年份无误时,用 --calendar 文件补充该年的"
                         "法定节假日和调休安排。"},
     "en": {"source": "Working-day calendar: {source}, covering {first} to {last}.",
-           "uncovered": "{count} periods need a year the calendar lacks and were not judged (TZ009). When the year is "
-                        "right, add its holidays and make-up working days with a --calendar file."},
+           "uncovered": "{count} periods need a year the calendar lacks and were not judged ({rules}). When the year "
+                        "is right, add its holidays and make-up working days with a --calendar file."},
 }
 
 
-def calendar_notes(report: Report, lang: str) -> list[str]:
+UNCOVERED = "calendar_not_covered"  # the reason a period's check gives for a year the calendar lacks
+
+
+def calendar_notes(report: Report, pack: Pack, lang: str) -> list[str]:
     """The calendar an audit counted on, and, when some period needed a year it lacks, how to add that year."""
     text = CALENDAR_NOTES[lang]
     first, last = report.calendar_covers or ("?", "?")
     notes = [text["source"].format(source=report.calendar_source, first=first, last=last)]
-    uncovered = int((report.findings.column("rule") == "TZ009").sum())
+    rules = [r.id for r in pack.rules.values() if UNCOVERED in r.raised_by]  # TZ009 in the built-in pack
+    uncovered = int(np.isin(report.findings.column("rule"), rules).sum())
     if uncovered:
-        notes.append(text["uncovered"].format(count=uncovered))
+        notes.append(text["uncovered"].format(count=uncovered, rules="、".join(rules)))
     return notes
 
 

@@ -39,5 +39,6 @@ def param_series(value: Any, on: pd.Series) -> tuple[pd.Series, pd.Series]:
         started = (days >= pd.Timestamp(str(period["from"]))).to_numpy()
         values[started] = period["value"]
         which[started] = i
-    bases = [period.get("basis", "") for period in periods] + [""]  # a basis may be a {zh, en} label
-    return values, which.map(lambda i: bases[i])
+    bases = np.empty(len(periods) + 1, dtype=object)  # a basis may be a {zh, en} label; the last: no period yet
+    bases[:] = [period.get("basis", "") for period in periods] + [""]
+    return values, pd.Series(bases[which.to_numpy()], index=on.index, dtype=object)

@@ -16,8 +16,9 @@ from tongzhou_check.text import nfkc
 
 _ENTRIES = re.compile(r"[;\n\r]+")
 _ID = r"[A-Za-z0-9-]+"
-_SEPARATOR = re.compile(r"[、,/\s]+")  # between the rules of one entry (after NFKC, , is ,)
-_ENTRY = re.compile(rf"^\s*({_ID}(?:[、,/\s]+{_ID})*)\s*(?::\s*(.*))?$", re.S)
+_BETWEEN = r"[、,/\s]+"  # between the rules of one entry (after NFKC, , is ,)
+_SEPARATOR = re.compile(_BETWEEN)
+_ENTRY = re.compile(rf"^\s*({_ID}(?:{_BETWEEN}{_ID})*)\s*(?::\s*(.*))?$", re.S)
 
 
 @dataclass(frozen=True)

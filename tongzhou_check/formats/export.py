@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tongzhou_check.formats.records import finding_chunks
+from tongzhou_check.grids import HEADER_FILL, SEVERITY_FILLS, SUPPRESSED_FILL
 from tongzhou_check.labels import EXPORT_TEXT, LABELS
 from tongzhou_check.linebreak import cells
 from tongzhou_check.model import Report, Severity
@@ -27,9 +28,6 @@ SHEET_ROWS = 1_048_575  # findings one sheet holds under its header row (Excel's
 WIDEST = {"message": 80, "evidence": 40, "reason": 40}  # a column's width at most (others: DEFAULT_WIDEST)
 DEFAULT_WIDEST = 50
 FILTER_BUTTON = 2  # a header's autofilter drop-down takes about two characters
-FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}  # the annotated copy's colours
-SUPPRESSED_FILL = "EDEDED"
-HEADER_FILL = "D9D9D9"
 
 
 def guarded(value: Any) -> Any:
@@ -161,7 +159,7 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
         return ws
 
     severity_at, state_at = FIELDS.index("severity"), FIELDS.index("state")
-    active = {LABELS[lang][s]: fill(FILLS[s.name]) for s in Severity}
+    active = {LABELS[lang][s]: fill(SEVERITY_FILLS[s.name]) for s in Severity}
     active_state = EXPORT_TEXT[lang]["states"][None]
     suppressed = fill(SUPPRESSED_FILL)
     sizes = widths(report, lang)

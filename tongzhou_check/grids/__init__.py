@@ -9,6 +9,13 @@ from pathlib import Path
 from typing import Literal
 
 Value = str | int | float | None
+
+# The colours (RGB hex) every workbook and document tzcheck writes shares: a header row's grey, and a finding's fill by
+# severity (grey once a waiver or a baseline suppresses it), in the annotated copy and the findings export alike.
+HEADER_FILL = "D9D9D9"
+SEVERITY_FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+SUPPRESSED_FILL = "EDEDED"
+FAILED, PASSED = "✗", "✓"  # how a note under a table reports a cross-check that fails, or holds
 ColumnFormat = Literal["text", "int", "percent"]
 
 

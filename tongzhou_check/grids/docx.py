@@ -19,7 +19,7 @@ from docx.table import Table as WordTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-from tongzhou_check.grids import Chart, Document, Table, Value, format_value, text_widths
+from tongzhou_check.grids import FAILED, HEADER_FILL, Chart, Document, Table, Value, format_value, text_widths
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
@@ -29,7 +29,6 @@ TABLE_PT = 9  # 小五 is 9 pt: Table 三 fits landscape A4 at this size
 CM_PER_COLUMN = 0.17  # one display column (half a Chinese character) at 9 pt, with a little air
 PADDING_CM = 0.4  # a cell's left and right margins
 WIDEST = 60  # display columns: a longer text wraps, as in the xlsx appendix
-HEADER_SHADE = "D9D9D9"
 BAD = RGBColor(0xB0, 0x00, 0x20)  # a failed cross-check (✗) in the notes
 GREY = RGBColor(0x80, 0x80, 0x80)
 BAR = "█"
@@ -142,7 +141,7 @@ def _table(doc: WordDocument, table: Table, widths: list[float]) -> None:
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(2)
         run = paragraph.add_run(_clean(note))
-        if "✗" in note:  # a failed cross-check
+        if FAILED in note:  # a failed cross-check
             run.bold, run.font.color.rgb = True, BAD
     if table.chart is not None and table.body:
         _chart(doc, table, table.chart)
@@ -161,7 +160,7 @@ def _fill(cell: _Cell, table: Table, r: int, c: int, value: Value) -> None:
     if header:
         run.bold = True
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _shade(cell, HEADER_SHADE)
+        _shade(cell, HEADER_FILL)
     elif c >= table.label_columns and fmt != "text":
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 

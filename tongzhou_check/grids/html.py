@@ -6,7 +6,7 @@ import math
 import unicodedata
 from html import escape
 
-from tongzhou_check.grids import Chart, Document, Table, Value, format_value
+from tongzhou_check.grids import FAILED, PASSED, Chart, Document, Table, Value, format_value
 
 FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "SimSun", sans-serif'
 
@@ -57,7 +57,6 @@ svg.chart rect {{ fill: #4a78b0; }}
   section {{ break-inside: avoid; page-break-inside: avoid; }}
 }}
 """
-FAILED, PASSED = "✗", "✓"  # how a note reports a cross-check that fails, or holds
 
 BAR_HEIGHT = 28  # px per bar in the chart
 BAR_AREA = 400  # px of the longest (or a 100 %) bar

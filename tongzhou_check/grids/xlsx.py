@@ -13,11 +13,20 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongzhou_check.grids import Chart, ColumnFormat, Document, Table, Value, display_width, text_widths
+from tongzhou_check.grids import (
+    HEADER_FILL,
+    Chart,
+    ColumnFormat,
+    Document,
+    Table,
+    Value,
+    display_width,
+    text_widths,
+)
 
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill(fill_type="solid", start_color="D9D9D9", end_color="D9D9D9")
+HEADER = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LABEL_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NUMBER_ALIGN = Alignment(horizontal="right", vertical="center")
@@ -100,7 +109,7 @@ def _table(ws: Worksheet, table: Table) -> None:
             cell.border = BORDER
             if r < table.header_rows:
                 cell.font = Font(bold=True)
-                cell.fill = HEADER_FILL
+                cell.fill = HEADER
                 cell.alignment = HEADER_ALIGN
                 continue
             cell.number_format = NUMBER_FORMATS[table.formats[c]]
