@@ -354,7 +354,7 @@ def test_html_report(workbook: Path) -> None:
 def test_fast_json_writes_exactly_what_the_standard_library_writes() -> None:
     import json
 
-    from tongzhou_check.formats.records import dumps
+    from tongzhou_check.formats.jsontext import dumps
 
     docs = [
         {"a": "\x1b[2J\x00\x07\x7f\u2028\u202e\t\n\r\"\\/ 中文 😀", "b": [], "c": {}, "d": [1, {"e": None, "f": True}],

@@ -146,7 +146,7 @@ def test_cells_are_calamines_grid_from_a1_with_repeating_short_text_kept_once(tm
     path = tmp_path / "offset.xlsx"
     book.save(path)
     grid = calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    cells = _cells(grid)
+    cells = _cells(grid).tolist()
     assert cells == grid.to_python(skip_empty_area=False)
     assert cells[2][2] is cells[3][2]  # one string for both cells
 

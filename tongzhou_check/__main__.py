@@ -1,9 +1,29 @@
 """`python -m tongzhou_check` and the `tzcheck` command: `--version` answered at once, without loading the
-checker (pandas and the rest take a second or two); everything else runs the CLI."""
+checker (pandas and the rest take a second or two); everything else runs the CLI — for `audit` or `report` of one
+workbook, with that workbook's parse started first (reader/opening.py), so that it runs while the CLI loads."""
 
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
+from pathlib import Path
+
+READING = ("audit", "report")  # the commands whose inputs are read at once
+NOT_AHEAD = ("--scheduler", "--max-cells", "--max-uncompressed", "--help", "-h")  # read elsewhere, or otherwise
+VALUED = ("-o", "--output")  # the one option whose value may be an existing workbook (an earlier annotated copy)
+
+
+def ahead_of(argv: list[str]) -> Path | None:
+    """The workbook an `audit` or `report` command line names, when it names exactly one (a file, not a folder);
+    None when it names none or several, or when the workbook is read elsewhere (a cluster) or under other limits."""
+    if not argv or argv[0] not in READING or any(a.split("=", 1)[0] in NOT_AHEAD for a in argv):
+        return None
+    from tongzhou_check.reader.opening import EXCEL_SUFFIXES
+
+    named = [Path(a) for previous, a in pairwise(argv)
+             if not a.startswith("-") and previous not in VALUED and a.lower().endswith(EXCEL_SUFFIXES)]
+    files = [p for p in named if p.is_file()]
+    return files[0] if len(files) == 1 == len(named) else None
 
 
 def main() -> None:
@@ -12,6 +32,11 @@ def main() -> None:
 
         sys.stdout.write(f"tzcheck {__version__}\n")
         return
+    workbook = ahead_of(sys.argv[1:])
+    if workbook is not None:
+        from tongzhou_check.reader.opening import read_ahead
+
+        read_ahead(workbook)
     from tongzhou_check.cli import main as run
 
     run()

@@ -28,7 +28,7 @@ from tongzhou_check.labels import LABELS, severity_label
 from tongzhou_check.linebreak import wrap
 from tongzhou_check.masking import mask
 from tongzhou_check.model import Finding, Report, Severity
-from tongzhou_check.reader.workbook import OWN_SHEET
+from tongzhou_check.reader.opening import OWN_SHEET
 from tongzhou_check.text import visible
 
 SHEET = {"zh": "tzcheck检查结果", "en": "tzcheck findings"}

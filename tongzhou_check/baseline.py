@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path, PurePath
 
+import numpy as np
+
 from tongzhou_check.masking import mask
 from tongzhou_check.model import BASELINED, Finding, FindingTable, Report
 from tongzhou_check.privacy import CANDIDATE
@@ -40,18 +42,25 @@ def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
         return []
     masked: dict[str | None, str] = {}  # a record's findings share its key: masked once
     keys = [masked[k] if k in masked else masked.setdefault(k, _masked_key(k)) for k in table.column("key").tolist()]
-    names = [_name(f) for f in table.column("file").tolist()]
-    parts = (table.column("rule").tolist(), names, table.column("sheet").tolist(), keys,
-             table.column("header").tolist(), table.column("subject").tolist())
-    bases = ["\x1e".join((rule, name, sheet or "", key, header or "", subject or ""))
-             for rule, name, sheet, key, header, subject in zip(*parts, strict=True)]
-    seen: dict[str, int] = {}  # exact repeats: how many came before
-    out = []
-    for base in bases:
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        out.append(hashlib.sha256(f"{base}\x1d{n}".encode()).hexdigest()[:32])
-    return out
+    names = list(map(_name, table.column("file").tolist()))
+    parts = (table.column("rule").tolist(), names, _texts(table.column("sheet")), keys, _texts(table.column("header")),
+             _texts(table.column("subject")))
+    bases = list(map("\x1e".join, zip(*parts, strict=True)))
+    if len(set(bases)) == len(bases):  # no exact repeats: every occurrence index is 0
+        counted = map("{}\x1d0".format, bases)
+    else:
+        seen: dict[str, int] = {}  # exact repeats: how many came before
+        counted = []
+        for base in bases:
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            counted.append(f"{base}\x1d{n}")
+    return [hashlib.sha256(text.encode()).hexdigest()[:32] for text in counted]
+
+
+def _texts(values: np.ndarray) -> list[str]:
+    """A column of texts with None as ""."""
+    return [v or "" for v in values.tolist()]
 
 
 def write_baseline(findings: Sequence[Finding], path: Path) -> int:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from tongzhou_check.reader.workbook import SUFFIXES
+from tongzhou_check.reader.opening import SUFFIXES
 from tongzhou_check.sources import Source, SourceError, expand_url, is_url
 from tongzhou_check.text import visible
 

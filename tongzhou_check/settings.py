@@ -22,7 +22,7 @@ from tongzhou_check.model import Report
 from tongzhou_check.pack import load_pack
 from tongzhou_check.packtypes import Pack, PackError
 from tongzhou_check.reader import DEFAULT_LIMITS, Limits
-from tongzhou_check.reader.workbook import SUFFIXES as WORKBOOK_SUFFIXES
+from tongzhou_check.reader.opening import SUFFIXES as WORKBOOK_SUFFIXES
 from tongzhou_check.sources import Source, is_url
 from tongzhou_check.text import did_you_mean
 from tongzhou_check.workdays import FIRST_YEAR, LAST_YEAR, Calendar, CalendarError, load_calendar

@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 from typing import BinaryIO
 
-from tongzhou_check.formats.records import Streamed, as_records, finding_chunks
+from tongzhou_check.formats.jsontext import Streamed
+from tongzhou_check.formats.records import as_records, finding_items
 from tongzhou_check.model import Report
 
 
 def write(report: Report, lang: str, out: BinaryIO) -> None:
     """The report as UTF-8 JSON, its findings serialised a chunk at a time."""
     document = Streamed()
-    document.write(as_records(report, lang, findings=document.array(finding_chunks(report.findings, lang))), out)
+    document.write(as_records(report, lang, findings=document.array(finding_items(report.findings, lang))), out)
 
 
 def render_bytes(report: Report, lang: str) -> bytes:

@@ -3,95 +3,52 @@
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable, Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
-import orjson
-
+from tongzhou_check.formats.jsontext import Items, objects, texts
 from tongzhou_check.model import FindingTable, Period, Report
 
 SCHEMA_VERSION = 1
 CHUNK = 10_000  # records serialised at a time when a document is streamed
 
 
-def dump_bytes(doc: Any) -> bytes:
-    """A document as indented JSON in UTF-8, exactly as `json.dumps(doc, ensure_ascii=False, indent=2)` writes it,
-    fast. What orjson refuses the standard library writes: an integer past 64 bits, or a lone surrogate (from a
-    damaged cell), which UTF-8 cannot hold and is written as its JSON escape `\\udXXX`."""
-    try:
-        return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    except (TypeError, orjson.JSONEncodeError):
-        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8", "backslashreplace")
+FINDING_FIELDS = ("rule", "name", "severity", "file", "sheet", "row", "column", "cell", "header", "message", "clause",
+                  "evidence", "subject", "suppressed")  # a finding record's members, in this order
 
 
-def dumps(doc: Any) -> str:
-    """dump_bytes as text."""
-    return dump_bytes(doc).decode("utf-8")
-
-
-Chunks = Callable[[], Iterator[list[Any]]]  # the items of one array of a document, a list at a time
-
-
-class Streamed:
-    """A document whose large arrays are written a chunk at a time: bytes identical to dump_bytes of the whole
-    document, with the memory of one chunk. `array(chunks)` is a placeholder that stands in the document for an
-    array; `write(doc, out)` writes the document with each array's items in its place.
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[bytes, Chunks] = {}
-
-    def array(self, chunks: Chunks) -> str:
-        marker = f"\x00{secrets.token_hex(16)}\x00"  # no text of the document can hold it by chance
-        self._arrays[dump_bytes(marker).rstrip(b"\n")] = chunks
-        return marker
-
-    def write(self, doc: Any, out: BinaryIO) -> None:
-        rest = dump_bytes(doc)
-        for marker, chunks in self._arrays.items():
-            head, rest = rest.split(marker, 1)
-            out.write(head)
-            line = head[head.rfind(b"\n") + 1:]
-            _write_array(chunks(), b" " * (len(line) - len(line.lstrip(b" "))), out)
-        out.write(rest)
-
-
-def _write_array(chunks: Iterator[list[Any]], pad: bytes, out: BinaryIO) -> None:
-    """Items as the array an indented dump writes on a line indented by `pad`: each chunk dumped alone, its lines
-    moved right (a JSON string never holds a raw line break, so every b"\\n" is one between lines)."""
-    started = False
-    for chunk in chunks:
-        if not chunk:
-            continue
-        body = dump_bytes(chunk)[2:-3]  # without "[\n" and "\n]\n"
-        out.write((b",\n" if started else b"[\n") + pad + body.replace(b"\n", b"\n" + pad))
-        started = True
-    out.write(b"\n" + pad + b"]" if started else b"[]")
+def finding_columns(t: FindingTable, lang: str, part: slice = slice(None)) -> list[list[Any]]:
+    """The values of a part of the findings' records, one list per member of FINDING_FIELDS."""
+    suppressed = [{"by": s.by, "reason": s.text(lang)} if s else None for s in t.column("suppressed")[part].tolist()]
+    rows = t.column("row")[part].tolist()
+    cells = [f"{c}{r}" if c and r else None for c, r in zip(t.column("column")[part].tolist(), rows, strict=True)]
+    columns = [t.column("rule"), t.column("name"), t.severity_names(), t.column("file"), t.column("sheet"), rows,
+               t.column("column"), cells, t.column("header"), t.messages(lang), t.column("clause"),
+               t.column("evidence"), t.column("subject"), suppressed]
+    return [c if isinstance(c, list) else c[part].tolist() for c in columns]
 
 
 def finding_records(t: FindingTable, lang: str, part: slice = slice(None)) -> list[dict[str, Any]]:
-    """The findings (a part of them) as records, made from the table's columns (the message in one language); a
-    dict display per record, the fastest way CPython builds them."""
-    suppressed = [{"by": s.by, "reason": s.text(lang)} if s else None for s in t.column("suppressed")[part].tolist()]
-    cells = [f"{c}{r}" if c and r else None
-             for c, r in zip(t.column("column")[part].tolist(), t.column("row")[part].tolist(), strict=True)]
-    columns = [t.column("rule"), t.column("name"), t.severity_names(), t.column("file"), t.column("sheet"),
-               t.column("row"), t.column("column"), None, t.column("header"), t.messages(lang),
-               t.column("clause"), t.column("evidence"), t.column("subject")]
-    columns = [*(cells if c is None else c[part] for c in columns), suppressed]
-    return [
-        {"rule": rule, "name": name, "severity": severity, "file": file, "sheet": sheet, "row": row, "column": column,
-         "cell": cell, "header": header, "message": message, "clause": clause, "evidence": evidence,
-         "subject": subject, "suppressed": suppression}
-        for rule, name, severity, file, sheet, row, column, cell, header, message, clause, evidence, subject,
-        suppression in zip(*(c if isinstance(c, list) else c.tolist() for c in columns), strict=True)
-    ]
+    """The findings (a part of them) as records, made from the table's columns (the message in one language)."""
+    return [dict(zip(FINDING_FIELDS, row, strict=True)) for row in zip(*finding_columns(t, lang, part), strict=True)]
 
 
-def finding_chunks(t: FindingTable, lang: str) -> Chunks:
+def finding_chunks(t: FindingTable, lang: str) -> Callable[[], Iterator[list[dict[str, Any]]]]:
     """The findings' records, CHUNK at a time."""
     return lambda: (finding_records(t, lang, slice(i, i + CHUNK)) for i in range(0, len(t), CHUNK))
+
+
+def _record(*values: Any) -> dict[str, Any]:
+    return dict(zip(FINDING_FIELDS, values, strict=True))
+
+
+def finding_items(t: FindingTable, lang: str) -> Items:
+    """The findings' records as JSON array items, CHUNK at a time, written from the columns (no dict a record)."""
+    def items(indent: bytes) -> Iterator[bytes]:
+        for i in range(0, len(t), CHUNK):
+            columns = finding_columns(t, lang, slice(i, i + CHUNK))
+            yield objects(_record, [texts(c) for c in columns], indent)
+    return items
 
 
 def period_record(period: Period | None) -> dict[str, Any] | None:

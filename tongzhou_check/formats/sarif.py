@@ -9,7 +9,8 @@ from typing import Any, BinaryIO
 from urllib.parse import quote
 
 from tongzhou_check.baseline import fingerprints
-from tongzhou_check.formats.records import CHUNK, Streamed, as_records, finding_records
+from tongzhou_check.formats.jsontext import Streamed, dump_bytes, objects, texts
+from tongzhou_check.formats.records import CHUNK, FINDING_FIELDS, as_records, finding_columns
 from tongzhou_check.model import Report, RuleDoc, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -64,31 +65,52 @@ def _rules(report: Report, lang: str) -> list[dict[str, Any]]:
     return rules
 
 
-def _result(record: dict[str, Any], fingerprint: str, rule_index: int, artifact: dict[str, Any]) -> dict[str, Any]:
-    sheet, cell, message = record["sheet"], record["cell"], record["message"]
-    where = None if sheet is None else f"{sheet}!{cell}" if cell else sheet
+def _result(rule: str, rule_index: int, level: str, text: str, artifact: dict[str, Any], start_line: int,
+            where: str | None, fingerprint: str, *rest: Any) -> dict[str, Any]:
+    """One result; `rest` the PROPERTIES' values (None: left out), then the suppression's kind and justification
+    (None: not suppressed)."""
     location: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": artifact,  # one dict per file, shared by its results (never changed)
-            "region": {"startLine": record["row"] or 1},
-        }
+        "physicalLocation": {"artifactLocation": artifact, "region": {"startLine": start_line}}
     }
-    if where:
+    if where is not None:
         location["logicalLocations"] = [{"name": where, "kind": "element"}]
+    properties, (kind, justification) = rest[:len(PROPERTIES)], rest[len(PROPERTIES):]
     result: dict[str, Any] = {
-        "ruleId": record["rule"],
+        "ruleId": rule,
         "ruleIndex": rule_index,
-        "level": LEVEL_NAMES[record["severity"]],
-        "message": {"text": f"{where}: {message}" if where else message},
+        "level": level,
+        "message": {"text": text},
         "locations": [location],
         "partialFingerprints": {FINGERPRINT: fingerprint},
-        "properties": {k: record[k] for k in PROPERTIES if record[k] is not None},
+        "properties": {k: v for k, v in zip(PROPERTIES, properties, strict=True) if v is not None},
     }
-    suppressed = record["suppressed"]
-    if suppressed:
-        result["suppressions"] = [{"kind": SUPPRESSION_KINDS.get(suppressed["by"], "external"),
-                                   "justification": suppressed["reason"]}]
+    if kind is not None:
+        result["suppressions"] = [{"kind": kind, "justification": justification}]
     return result
+
+
+def _result_columns(records: list[list[Any]], prints: list[str], rule_index: dict[str, int],
+                    artifacts: list[bytes]) -> list[list[bytes | None]]:
+    """The JSON texts of `_result`'s values for some findings (their records' columns), one list per argument."""
+    columns = dict(zip(FINDING_FIELDS, records, strict=True))
+    where = [None if sheet is None else f"{sheet}!{cell}" if cell else sheet
+             for sheet, cell in zip(columns["sheet"], columns["cell"], strict=True)]
+    suppressed = columns["suppressed"]
+    kinds = [s and SUPPRESSION_KINDS.get(s["by"], "external") for s in suppressed]
+    reasons = [s and s["reason"] for s in suppressed]
+    return [
+        texts(columns["rule"]),
+        texts([rule_index[r] for r in columns["rule"]]),
+        texts([LEVEL_NAMES[s] for s in columns["severity"]]),
+        texts([f"{w}: {m}" if w else m for w, m in zip(where, columns["message"], strict=True)]),
+        artifacts,
+        texts([r or 1 for r in columns["row"]]),
+        texts(where, absent=True),
+        texts(prints),
+        *(texts(columns[k], absent=True) for k in PROPERTIES),
+        texts(kinds, absent=True),
+        texts(reasons, absent=True),
+    ]
 
 
 def render(report: Report, lang: str) -> str:
@@ -108,21 +130,20 @@ def write(report: Report, lang: str, out: BinaryIO) -> None:
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifact_index = {f["path"]: i for i, f in enumerate(records["files"])}
     table = report.findings
-    artifacts: dict[tuple[str, int], dict[str, Any]] = {}
+    artifacts: dict[tuple[str, int], bytes] = {}  # each file's artifactLocation, as JSON text
     places = []
     for file, index in zip(table.column("file").tolist(), table.column("file_index").tolist(), strict=True):
         place = (file, artifact_index.get(file, index))
         if place not in artifacts:
-            artifacts[place] = {**artifact_location(place[0]), "index": place[1]}
+            artifacts[place] = dump_bytes({**artifact_location(place[0]), "index": place[1]})[:-1]
         places.append(artifacts[place])
     prints = fingerprints(table)
 
-    def results() -> Iterator[list[dict[str, Any]]]:
+    def results(indent: bytes) -> Iterator[bytes]:
         for start in range(0, len(table), CHUNK):
             part = slice(start, start + CHUNK)
-            yield [_result(record, fp, rule_index[record["rule"]], artifact)
-                   for record, fp, artifact in zip(finding_records(table, lang, part), prints[part], places[part],
-                                                   strict=True)]
+            columns = _result_columns(finding_columns(table, lang, part), prints[part], rule_index, places[part])
+            yield objects(_result, columns, indent)
 
     document = Streamed()
     run = {

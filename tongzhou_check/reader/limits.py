@@ -41,7 +41,7 @@ DEFAULT_LIMITS = Limits()
 
 
 class LimitExceeded(Exception):
-    """A claim past a limit; `reason` is a key of workbook.REASONS and `params` fill its text."""
+    """A claim past a limit; `reason` is a key of opening.REASONS and `params` fill its text."""
 
     def __init__(self, reason: str, **params: object) -> None:
         self.reason, self.params = reason, params

@@ -18,7 +18,7 @@ from tongzhou_check.reader.parse import (
     parse_column,
     parse_marks,
 )
-from tongzhou_check.reader.workbook import DistinctCells, RawSheet
+from tongzhou_check.reader.workbook import ColumnTexts, RawSheet
 from tongzhou_check.text import initials, norm_header
 
 
@@ -140,7 +140,7 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
     filled: set[int] = set()  # the columns where merged values were written into the grid
     for r0, c0, r1, c1 in inside:
         top = max(r0, start) - start
-        value = raw.rows[r0][c0]
+        value = raw.grid[r0, c0]
         grid[top : r1 - start + 1, c0 : c1 + 1] = value
         continuation[top : r1 - start + 1, c0 : c1 + 1] = True
         filled.update(range(c0, c1 + 1))
@@ -169,15 +169,15 @@ def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, read
 
 def _header_texts(raw: RawSheet, layout: Layout, reading: Reading) -> list[set[str]]:
     """Per sheet column, the normalised header text(s) its header row(s) show (merged parents filled in)."""
-    width = max((len(r) for r in raw.rows), default=0)
+    width = raw.grid.shape[1]
     texts: list[set[str]] = [set() for _ in range(width)]
-    filled = {(r, c): raw.rows[r][c] for r in range(layout.top, layout.bottom + 1) for c in range(len(raw.rows[r]))}
+    filled = {(r, c): raw.grid[r, c] for r in range(layout.top, layout.bottom + 1) for c in range(width)}
     for r0, c0, r1, c1 in raw.merges:
         if r0 > layout.bottom or r1 < layout.top:
             continue
         for r in range(max(r0, layout.top), min(r1, layout.bottom) + 1):
             for c in range(c0, min(c1, width - 1) + 1):
-                filled[(r, c)] = raw.rows[r0][c0]
+                filled[(r, c)] = raw.grid[r0, c0]
     for (_, c), value in filled.items():
         text = norm_header(display(value), reading.header_suffixes)
         if text:
@@ -201,7 +201,7 @@ def _header_repeats(grid: np.ndarray, filled: set[int], raw: RawSheet, layout: L
             def own_header(text: str, own: set[str] = own) -> bool:
                 return norm_header(text, reading.header_suffixes) in own
 
-            matched += (DistinctCells.of(grid[:, c]).where(firsts, own_header) if c in filled else
+            matched += (ColumnTexts.of(grid[:, c]).where(grid[:, c], firsts, own_header) if c in filled else
                         raw.headers_where(c, firsts, own_header, layout.bottom + 1, layout.end))
     candidates = np.flatnonzero(matched >= 2)
     for i in candidates:  # every other value of the row must be its column's header too

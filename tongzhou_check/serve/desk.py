@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from tongzhou_check.engine import today
-from tongzhou_check.reader.workbook import SUFFIXES
+from tongzhou_check.reader.opening import SUFFIXES
 from tongzhou_check.serve.config import ServeSettings
 from tongzhou_check.serve.db import AUDITING, DONE, FAILED, PENDING, QUEUED, Submission, User, now
 from tongzhou_check.serve.storage import CHUNK, Store, TooLarge

@@ -123,7 +123,8 @@ def _annotated(report: Any, source: Path, lang: str) -> bytes | None:
 
 def _previews(source: Path, report: Any) -> dict[str, dict]:
     """Per sheet with findings on rows: its header row and only the rows at fault (masked), cells at fault marked."""
-    from tongzhou_check.reader.workbook import ReadError, read_workbook
+    from tongzhou_check.reader.opening import ReadError
+    from tongzhou_check.reader.workbook import read_workbook
 
     faults: dict[str, dict[int, set[str]]] = {}
     for f in report.findings:
