@@ -13,7 +13,7 @@ import pytest
 from helpers import ROOT, cli, write_xlsx
 
 from tongzhou_check.__main__ import ahead_of
-from tongzhou_check.reader import opening
+from tongzhou_check.reader import opening, workbook
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, Limits
 from tongzhou_check.reader.opening import ReadError, read_ahead
 from tongzhou_check.reader.workbook import read_workbook
@@ -54,7 +54,10 @@ def test_the_read_takes_the_parse_started_ahead(tmp_path: Path, monkeypatch: pyt
     read_ahead(path)
     _finished(path)
     parses = _parses(monkeypatch)
+    given_back: list[bool] = []
+    monkeypatch.setattr(workbook, "give_back", lambda: given_back.append(True))
     assert _cells(path) == expected and parses == []  # taken, not parsed again
+    assert given_back == [True]  # the parsing thread's freed memory returned to the system
     assert not opening._ahead
     assert _cells(path) == expected and parses == [path]  # taken once: a second read parses
 

@@ -55,7 +55,8 @@ def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
             n = seen.get(base, 0)
             seen[base] = n + 1
             counted.append(f"{base}\x1d{n}")
-    return [hashlib.sha256(text.encode()).hexdigest()[:32] for text in counted]
+    # surrogatepass: a lone surrogate from a damaged cell (a sheet name, a header) is hashed, not refused
+    return [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32] for text in counted]
 
 
 def _texts(values: np.ndarray) -> list[str]:
@@ -72,7 +73,7 @@ def write_baseline(findings: Sequence[Finding], path: Path) -> int:
         for f, fp in zip(findings, prints, strict=True) if f.suppressed is None
     ]
     path.write_text(json.dumps({"version": BASELINE_VERSION, "findings": entries}, ensure_ascii=False, indent=2)
-                    + "\n", encoding="utf-8")
+                    + "\n", encoding="utf-8", errors="backslashreplace")  # a lone surrogate: its JSON escape
     return len(active)
 
 

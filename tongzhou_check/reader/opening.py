@@ -8,12 +8,15 @@ the standard library, the limits and python-calamine are imported here, so that 
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import re
+import sys
 import threading
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,9 +96,20 @@ def head_of(path: Path) -> bytes:
 
 @dataclass(frozen=True)
 class Opened:
-    """A workbook calamine has parsed: each sheet to read (index, metadata, cells), tzcheck's own sheets left out."""
+    """A workbook calamine has parsed: each sheet to read (index, metadata, cells), tzcheck's own sheets left out;
+    `ahead`: parsed in another thread."""
 
     sheets: list[tuple[int, Any, calamine.CalamineSheet]]
+    ahead: bool = False
+
+
+def give_back() -> None:
+    """Return the memory a parse in another thread has freed to the system. glibc keeps each thread's freed memory
+    in that thread's own arena, where the main thread's later allocations cannot reuse it: the process's peak
+    would otherwise grow by the parse's size."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Opened:
@@ -196,7 +210,7 @@ def read_ahead(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     def parse() -> None:
         try:
             with calamine_errors():
-                future.set_result(_parse(path, _check(path, limits)))
+                future.set_result(dataclasses.replace(_parse(path, _check(path, limits)), ahead=True))
         except BaseException as exc:  # whatever it is, open_book parses again and meets it itself
             future.set_exception(exc if isinstance(exc, ReadError) else ReadError("internal", repr(exc)[:200]))
 

@@ -17,7 +17,7 @@ import numpy as np
 import python_calamine as calamine
 
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, LimitExceeded, Limits
-from tongzhou_check.reader.opening import ReadError, calamine_errors, head_of, limit_error, open_book
+from tongzhou_check.reader.opening import ReadError, calamine_errors, give_back, head_of, limit_error, open_book
 from tongzhou_check.text import HEADER_MAX, may_start_header, visible
 
 
@@ -96,7 +96,11 @@ def read_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawSheet]
         return [_read_csv(path)]
     opened = open_book(path, limits)
     with calamine_errors():
-        return [_read_sheet(sheet, index, meta) for index, meta, sheet in opened.sheets]
+        sheets = [_read_sheet(sheet, index, meta) for index, meta, sheet in opened.sheets]
+    if opened.ahead:
+        del opened  # calamine's cells, parsed in another thread
+        give_back()
+    return sheets
 
 
 def _read_sheet(sheet: calamine.CalamineSheet, index: int, meta: Any) -> RawSheet:
