@@ -179,7 +179,7 @@ MaxCellsOpt = Annotated[
 MaxUncompressedOpt = Annotated[
     int | None,
     typer.Option("--max-uncompressed", min=1, metavar="MIB",
-                 help="工作簿解压后最大 MiB(默认 1024)/ MiB a workbook may inflate to"),
+                 help="工作簿解压后最大 MiB(默认 4096)/ MiB a workbook may inflate to"),
 ]
 SchedulerOpt = Annotated[
     str | None,

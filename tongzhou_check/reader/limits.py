@@ -18,7 +18,7 @@ from pathlib import Path
 from tongzhou_check.text import column_letter
 
 MAX_CELLS = 20_000_000  # 2.5× a 1,000,000-row, 8-column log: ~1.5 GB of memory to read (docs/benchmark.md)
-MAX_UNCOMPRESSED = 1 << 30  # 1 GiB of XML: a 1,000,000-row log is ~0.6 GiB
+MAX_UNCOMPRESSED = 4 << 30  # 4 GiB of XML: 2.5× a 1,000,000-row log as Excel writes it (~1.6 GiB; openpyxl ~0.6)
 BOMB_RATIO = 200  # real sheets compress 5–30×; a part this much smaller than it inflates to is a zip bomb
 BOMB_FLOOR = 32 << 20  # … once it inflates past 32 MiB (small parts of any ratio are harmless)
 _PREFIX = 64 << 10  # the start of a sheet part, where Excel, WPS, LibreOffice and openpyxl write <dimension>
