@@ -77,8 +77,7 @@ def test_a_build_that_changes_a_value_is_refused() -> None:
 @pytest.mark.parametrize("runs", [[], [[]], [[1, {"a": [2]}], [], ["x\ny"]]])
 def test_a_streamed_document_is_one_dump_of_the_whole(runs: list[list[Any]]) -> None:
     document = Streamed()
-    doc = {"head": 1, "nested": {"items": document.array(dumped(lambda: iter(runs)))}, "tail": [document.array(
-        dumped(lambda: iter(runs)))]}
+    doc = {"head": 1, "nested": {"items": document.array(dumped(runs))}, "tail": [document.array(dumped(runs))]}
     out = io.BytesIO()
     document.write(doc, out)
     items = [v for run in runs for v in run]
@@ -129,3 +128,45 @@ def test_a_lone_surrogate_is_fingerprinted_and_baselined(tmp_path: Any) -> None:
     assert write_baseline([damaged], path) == 1
     (entry,) = read_baseline(path)
     assert entry["sheet"] == "表\ud800" and entry["fingerprint"] == fingerprints([damaged])[0]
+
+
+def test_runs_made_by_a_forked_copy_are_the_runs_made_in_turn(tmp_path: Any) -> None:
+    import os
+
+    from tongzhou_check.formats.twofold import MIN_RUNS, write_runs
+
+    parent = os.getpid()
+    made_by: list[int] = []
+    runs = [lambda i=i: (made_by.append(os.getpid()), f"<{i}:{os.getpid() == parent}>".encode())[1]
+            for i in range(MIN_RUNS + 3)]
+    out = io.BytesIO()
+    write_runs(runs, out)
+    written = out.getvalue().decode()
+    assert [int(part.split(":")[0]) for part in written.strip("<>").split("><")] == list(range(MIN_RUNS + 3))
+    assert "False" in written and "True" in written  # the second half was made in the copy
+    assert set(made_by) == {parent}  # (the copy's own list is its own)
+
+    def failing(i: int) -> bytes:
+        if os.getpid() != parent:
+            raise RuntimeError("the copy fails")
+        return f"<{i}>".encode()
+
+    out = io.BytesIO()
+    write_runs([lambda i=i: failing(i) for i in range(MIN_RUNS + 1)], out)
+    assert out.getvalue() == b"".join(f"<{i}>".encode() for i in range(MIN_RUNS + 1))  # made here instead
+
+
+def test_json_and_sarif_written_on_two_cores_are_written_as_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tongzhou_check.formats import json_format, records, sarif
+    from tongzhou_check.model import Finding, Report, Severity, Suppression
+
+    rows = [Finding(rule="TZ004", name="n", severity=Severity.error, file="a.xlsx", clause="c",
+                    message_zh=f"第{i}行{ODD[i % len(ODD)]}", message_en="m", sheet="S", row=i + 2, column="B",
+                    suppressed=Suppression("waiver", "理由") if i % 4 == 0 else None) for i in range(23)]
+    report = Report("v", "p", "1", "s", "c", None, (), "2018-12-31", (), findings=tuple(rows))
+    whole = json_format.render_bytes(report, "zh"), sarif.render_bytes(report, "zh")
+    monkeypatch.setattr(records, "CHUNK", 2)  # 12 runs: the second half made by a forked copy
+    monkeypatch.setattr(sarif, "CHUNK", 2)
+    assert (json_format.render_bytes(report, "zh"), sarif.render_bytes(report, "zh")) == whole
+    assert whole[0] == (json.dumps(records.as_records(report, "zh"), ensure_ascii=False, indent=2) + "\n").encode(
+        "utf-8", "backslashreplace")

@@ -37,6 +37,11 @@ def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
     What identifies a finding without its row: rule, file name, sheet, record key (masked once per distinct key),
     column header, subject.
     """
+    return hashed(fingerprint_texts(findings))
+
+
+def fingerprint_texts(findings: FindingTable | Sequence[Finding]) -> list[str]:
+    """What each finding's fingerprint is the hash of (`fingerprints`), in the same order."""
     table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
     if not len(table):
         return []
@@ -47,16 +52,20 @@ def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
              _texts(table.column("subject")))
     bases = list(map("\x1e".join, zip(*parts, strict=True)))
     if len(set(bases)) == len(bases):  # no exact repeats: every occurrence index is 0
-        counted = map("{}\x1d0".format, bases)
-    else:
-        seen: dict[str, int] = {}  # exact repeats: how many came before
-        counted = []
-        for base in bases:
-            n = seen.get(base, 0)
-            seen[base] = n + 1
-            counted.append(f"{base}\x1d{n}")
-    # surrogatepass: a lone surrogate from a damaged cell (a sheet name, a header) is hashed, not refused
-    return [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32] for text in counted]
+        return list(map("{}\x1d0".format, bases))
+    seen: dict[str, int] = {}  # exact repeats: how many came before
+    counted = []
+    for base in bases:
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        counted.append(f"{base}\x1d{n}")
+    return counted
+
+
+def hashed(texts: Sequence[str]) -> list[str]:
+    """Fingerprints of `fingerprint_texts`. surrogatepass: a lone surrogate from a damaged cell (a sheet name, a
+    header) is hashed, not refused."""
+    return [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32] for text in texts]
 
 
 def _texts(values: np.ndarray) -> list[str]:

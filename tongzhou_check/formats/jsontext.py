@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
+
+from tongzhou_check.formats.twofold import write_runs
 
 INDENT = b"  "
 
@@ -118,23 +122,30 @@ def _reindented(column: list[bytes], pad: bytes) -> list[bytes]:
     return [v.replace(b"\n", b"\n" + pad) if b"\n" in v else v for v in column]
 
 
-Items = Callable[[bytes], Iterator[bytes]]  # given the items' indentation, runs of an array's items (`objects`)
+@dataclass(frozen=True)
+class Items:
+    """An array's items in `count` runs: `run(i, indent)` is the i-th run as JSON text, items whose lines start with
+    `indent` joined by ",\\n" (`objects`); no run is empty."""
+
+    count: int
+    run: Callable[[int, bytes], bytes]
 
 
-def dumped(chunks: Callable[[], Iterator[list[Any]]]) -> Items:
+def dumped(chunks: Sequence[list[Any]]) -> Items:
     """Items from lists of values, each list dumped alone and moved right."""
-    def items(indent: bytes) -> Iterator[bytes]:
+    full = [chunk for chunk in chunks if chunk]
+
+    def run(i: int, indent: bytes) -> bytes:
         pad = indent[len(INDENT):]
-        for chunk in chunks():
-            if chunk:
-                yield pad + dump_bytes(chunk)[2:-3].replace(b"\n", b"\n" + pad)
-    return items
+        return pad + dump_bytes(full[i])[2:-3].replace(b"\n", b"\n" + pad)
+    return Items(len(full), run)
 
 
 class Streamed:
     """A document whose large arrays are written a run of items at a time: bytes identical to dump_bytes of the
-    whole document, with the memory of one run. `array(items)` is a placeholder that stands in the document for
-    an array; `write(doc, out)` writes the document with each array's items in its place.
+    whole document, with the memory of a run or two. `array(items)` is a placeholder that stands in the document
+    for an array; `write(doc, out)` writes the document with each array's items in its place, the runs made on
+    both cores (`twofold`).
     """
 
     def __init__(self) -> None:
@@ -152,10 +163,14 @@ class Streamed:
             out.write(head)
             line = head[head.rfind(b"\n") + 1:]
             pad = b" " * (len(line) - len(line.lstrip(b" ")))
-            started = False
-            for run in items(pad + INDENT):
-                if run:
-                    out.write((b",\n" if started else b"[\n") + run)
-                    started = True
-            out.write(b"\n" + pad + b"]" if started else b"[]")
+            if not items.count:
+                out.write(b"[]")
+                continue
+            out.write(b"[\n")
+            write_runs([partial(_separated, items.run, i, pad + INDENT) for i in range(items.count)], out)
+            out.write(b"\n" + pad + b"]")
         out.write(rest)
+
+
+def _separated(run: Callable[[int, bytes], bytes], i: int, indent: bytes) -> bytes:
+    return run(i, indent) if i == 0 else b",\n" + run(i, indent)

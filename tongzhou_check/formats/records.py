@@ -44,11 +44,12 @@ def _record(*values: Any) -> dict[str, Any]:
 
 def finding_items(t: FindingTable, lang: str) -> Items:
     """The findings' records as JSON array items, CHUNK at a time, written from the columns (no dict a record)."""
-    def items(indent: bytes) -> Iterator[bytes]:
-        for i in range(0, len(t), CHUNK):
-            columns = finding_columns(t, lang, slice(i, i + CHUNK))
-            yield objects(_record, [texts(c) for c in columns], indent)
-    return items
+    t.messages(lang)  # rendered once, before the runs are shared out
+
+    def run(i: int, indent: bytes) -> bytes:
+        columns = finding_columns(t, lang, slice(i * CHUNK, (i + 1) * CHUNK))
+        return objects(_record, [texts(c) for c in columns], indent)
+    return Items(-(-len(t) // CHUNK), run)
 
 
 def period_record(period: Period | None) -> dict[str, Any] | None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from tongzhou_check.baseline import fingerprints
-from tongzhou_check.formats.jsontext import Streamed, dump_bytes, objects, texts
+from tongzhou_check.baseline import fingerprint_texts, hashed
+from tongzhou_check.formats.jsontext import Items, Streamed, dump_bytes, objects, texts
 from tongzhou_check.formats.records import CHUNK, FINDING_FIELDS, as_records, finding_columns
 from tongzhou_check.model import Report, RuleDoc, Severity
 
@@ -137,13 +136,14 @@ def write(report: Report, lang: str, out: BinaryIO) -> None:
         if place not in artifacts:
             artifacts[place] = dump_bytes({**artifact_location(place[0]), "index": place[1]})[:-1]
         places.append(artifacts[place])
-    prints = fingerprints(table)
+    identities = fingerprint_texts(table)
+    table.messages(lang)  # rendered once, before the runs are shared out
 
-    def results(indent: bytes) -> Iterator[bytes]:
-        for start in range(0, len(table), CHUNK):
-            part = slice(start, start + CHUNK)
-            columns = _result_columns(finding_columns(table, lang, part), prints[part], rule_index, places[part])
-            yield objects(_result, columns, indent)
+    def results(i: int, indent: bytes) -> bytes:
+        part = slice(i * CHUNK, (i + 1) * CHUNK)
+        prints = hashed(identities[part])
+        return objects(_result, _result_columns(finding_columns(table, lang, part), prints, rule_index, places[part]),
+                       indent)
 
     document = Streamed()
     run = {
@@ -154,7 +154,7 @@ def write(report: Report, lang: str, out: BinaryIO) -> None:
             for f in records["files"]
         ],
         "language": LANGUAGES.get(lang, "zh-CN"),
-        "results": document.array(results),
+        "results": document.array(Items(-(-len(table) // CHUNK), results)),
         "properties": {"as_of": records["as_of"], "rule_pack": records["rule_pack"], "summary": records["summary"]},
     }
     document.write({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, out)
