@@ -45,8 +45,9 @@ def fingerprint_texts(findings: FindingTable | Sequence[Finding]) -> list[str]:
     table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
     if not len(table):
         return []
-    masked: dict[str | None, str] = {}  # a record's findings share its key: masked once
-    keys = [masked[k] if k in masked else masked.setdefault(k, _masked_key(k)) for k in table.column("key").tolist()]
+    raw = table.column("key").tolist()
+    masked = {k: _masked_key(k) for k in dict.fromkeys(raw)}  # a record's findings share its key: masked once
+    keys = list(map(masked.__getitem__, raw))
     names = list(map(_name, table.column("file").tolist()))
     parts = (table.column("rule").tolist(), names, _texts(table.column("sheet")), keys, _texts(table.column("header")),
              _texts(table.column("subject")))

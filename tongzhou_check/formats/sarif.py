@@ -129,13 +129,10 @@ def write(report: Report, lang: str, out: BinaryIO) -> None:
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     artifact_index = {f["path"]: i for i, f in enumerate(records["files"])}
     table = report.findings
-    artifacts: dict[tuple[str, int], bytes] = {}  # each file's artifactLocation, as JSON text
-    places = []
-    for file, index in zip(table.column("file").tolist(), table.column("file_index").tolist(), strict=True):
-        place = (file, artifact_index.get(file, index))
-        if place not in artifacts:
-            artifacts[place] = dump_bytes({**artifact_location(place[0]), "index": place[1]})[:-1]
-        places.append(artifacts[place])
+    files = list(zip(table.column("file").tolist(), table.column("file_index").tolist(), strict=True))
+    artifacts = {(file, index): dump_bytes({**artifact_location(file), "index": artifact_index.get(file, index)})[:-1]
+                 for file, index in dict.fromkeys(files)}  # each file's artifactLocation, as JSON text, once
+    places = list(map(artifacts.__getitem__, files))
     identities = fingerprint_texts(table)
     table.messages(lang)  # rendered once, before the runs are shared out
 

@@ -2,11 +2,11 @@
 
 A report of 100,000 findings is about a second of Python work to write (a SARIF result is a dozen nested objects),
 all of it after the audit, while the machine's other core waits. On Linux the process forks once: the copy shares
-every finding with it (copy-on-write, nothing sent), makes the second half of the runs into a temporary file while
-this process writes the first half to the output, and this process then copies the file after it. The bytes are
-those of writing every run in turn; if the copy fails, this process makes its half itself. Elsewhere (no fork:
-Windows; macOS, where a forked process may not use every system library), and for few runs, the runs are made
-here, in turn.
+every finding with it (copy-on-write, nothing sent) and makes the second half of the runs into an anonymous file
+(memfd) while this process writes the first half to the output; this process then copies the file after it. The
+bytes are those of writing every run in turn; if the copy fails, this process makes its half itself. Elsewhere (no
+fork: Windows; macOS, where a forked process may not use every system library), and for few runs, the runs are
+made here, in turn.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
@@ -29,7 +28,7 @@ def write_runs(runs: Sequence[Callable[[], bytes]], out: BinaryIO) -> None:
             out.write(run())
         return
     half = (len(runs) + 1) // 2
-    with tempfile.TemporaryFile() as spool:
+    with open(os.memfd_create("tzcheck-runs"), "w+b") as spool:  # memory, not a file on disk
         pid = os.fork()
         if pid == 0:  # the copy: its half into the file, then gone without running this process's exit handlers
             code = 1
