@@ -130,11 +130,13 @@ def test_a_lone_surrogate_is_fingerprinted_and_baselined(tmp_path: Any) -> None:
     assert entry["sheet"] == "表\ud800" and entry["fingerprint"] == fingerprints([damaged])[0]
 
 
-def test_runs_made_by_a_forked_copy_are_the_runs_made_in_turn(tmp_path: Any) -> None:
+def test_runs_made_by_a_forked_copy_are_the_runs_made_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
+    from tongzhou_check.formats import twofold
     from tongzhou_check.formats.twofold import MIN_RUNS, write_runs
 
+    monkeypatch.setattr(twofold.threading, "active_count", lambda: 1)  # whatever threads earlier tests left
     parent = os.getpid()
     made_by: list[int] = []
     runs = [lambda i=i: (made_by.append(os.getpid()), f"<{i}:{os.getpid() == parent}>".encode())[1]
@@ -156,9 +158,29 @@ def test_runs_made_by_a_forked_copy_are_the_runs_made_in_turn(tmp_path: Any) -> 
     assert out.getvalue() == b"".join(f"<{i}>".encode() for i in range(MIN_RUNS + 1))  # made here instead
 
 
+def test_a_process_with_other_threads_makes_every_run_itself() -> None:
+    import os
+    import threading
+
+    from tongzhou_check.formats.twofold import MIN_RUNS, write_runs
+
+    parent, release = os.getpid(), threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        out = io.BytesIO()
+        write_runs([lambda: str(os.getpid() == parent).encode() for _ in range(MIN_RUNS * 2)], out)
+    finally:
+        release.set()
+        other.join()
+    assert out.getvalue() == b"True" * (MIN_RUNS * 2)
+
+
 def test_json_and_sarif_written_on_two_cores_are_written_as_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tongzhou_check.formats import json_format, records, sarif
+    from tongzhou_check.formats import json_format, records, sarif, twofold
     from tongzhou_check.model import Finding, Report, Severity, Suppression
+
+    monkeypatch.setattr(twofold.threading, "active_count", lambda: 1)
 
     rows = [Finding(rule="TZ004", name="n", severity=Severity.error, file="a.xlsx", clause="c",
                     message_zh=f"第{i}行{ODD[i % len(ODD)]}", message_en="m", sheet="S", row=i + 2, column="B",

@@ -5,8 +5,8 @@ all of it after the audit, while the machine's other core waits. On Linux the pr
 every finding with it (copy-on-write, nothing sent) and makes the second half of the runs into an anonymous file
 (memfd) while this process writes the first half to the output; this process then copies the file after it. The
 bytes are those of writing every run in turn; if the copy fails, this process makes its half itself. Elsewhere (no
-fork: Windows; macOS, where a forked process may not use every system library), and for few runs, the runs are
-made here, in turn.
+fork: Windows; macOS, where a forked process may not use every system library), in a process with other
+threads, and for few runs, the runs are made here, in turn.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
@@ -23,7 +24,8 @@ MIN_RUNS = 4  # fewer runs than this (40,000 findings) are made here: forking co
 
 def write_runs(runs: Sequence[Callable[[], bytes]], out: BinaryIO) -> None:
     """Write each run's bytes in order."""
-    if len(runs) < MIN_RUNS or not sys.platform.startswith("linux"):
+    # a process with other threads (a server's) is not forked: a lock one of them holds would stay locked in the copy
+    if len(runs) < MIN_RUNS or not sys.platform.startswith("linux") or threading.active_count() > 1:
         for run in runs:
             out.write(run())
         return

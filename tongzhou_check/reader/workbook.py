@@ -176,7 +176,7 @@ def _cells(sheet: calamine.CalamineSheet) -> np.ndarray:
     lookup = _Shared().__getitem__
     done, rows = 0, sheet.iter_rows()
     while chunk := list(islice(rows, BLOCK)):
-        block = _grid([[""] * offset + row for row in chunk])
+        block = _grid([[""] * offset + row for row in chunk] if offset else chunk)
         for c in range(offset, block.shape[1]):
             column = block[:, c]
             if any(map(_shareable, column[:8].tolist())):  # a block of long texts or numbers: nothing to share
