@@ -8,7 +8,6 @@ the standard library, the limits and python-calamine are imported here, so that 
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import re
 import sys
@@ -108,6 +107,8 @@ def give_back() -> None:
     in that thread's own arena, where the main thread's later allocations cannot reuse it: the process's peak
     would otherwise grow by the parse's size."""
     if sys.platform.startswith("linux"):
+        import ctypes  # here, not before the parse starts
+
         with suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
             ctypes.CDLL(None).malloc_trim(0)
 
