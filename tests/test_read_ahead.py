@@ -129,3 +129,18 @@ def test_the_command_reading_ahead_writes_what_the_cli_writes(tmp_path: Path) ->
                           timeout=120, check=False)
     assert (done.returncode, done.stdout.decode("utf-8")) == (code, expected)
     assert {f["rule"] for f in json.loads(expected)["findings"]} >= {"TZ004", "TZ008"}
+
+
+def test_the_process_ends_with_the_commands_status_its_output_whole_and_no_stdin_copy_left(tmp_path: Path) -> None:
+    """`leave`: the exit status is the command's, everything written is flushed, the stdin copy is removed."""
+    path = _log(tmp_path / "log.xlsx")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)}
+    args = [sys.executable, "-m", "tongzhou_check", "audit", "-", "--as-of", "2018-12-31", "--format", "json"]
+    with path.open("rb") as fh:
+        done = subprocess.run(args, stdin=fh, capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode == 1  # an error-level finding: the gate fails
+    assert {f["rule"] for f in json.loads(done.stdout)["findings"]} >= {"TZ004", "TZ008"}
+    assert not list(tmp_path.glob("tzcheck-stdin-*"))
+    usage = subprocess.run([*args[:4], "--format", "nonsense", str(path)], capture_output=True, env=env, timeout=120,
+                           check=False)
+    assert usage.returncode == 2 and "nonsense" in usage.stderr.decode("utf-8")

@@ -1,12 +1,16 @@
 """`python -m tongzhou_check` and the `tzcheck` command: `--version` answered at once, without loading the
 checker (pandas and the rest take a second or two); everything else runs the CLI — for `audit` or `report` of one
-workbook, with that workbook's parse started first (reader/opening.py), so that it runs while the CLI loads."""
+workbook, with that workbook's parse started first (reader/opening.py), so that it runs while the CLI loads — and
+the process ends as soon as the command has (`leave`)."""
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import suppress
 from itertools import pairwise
 from pathlib import Path
+from typing import NoReturn
 
 READING = ("audit", "report")  # the commands whose inputs are read at once
 NOT_AHEAD = ("--scheduler", "--max-cells", "--max-uncompressed", "--help", "-h")  # read elsewhere, or otherwise
@@ -39,7 +43,26 @@ def main() -> None:
         read_ahead(workbook)
     from tongzhou_check.cli import main as run
 
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
+
+
+def leave(code: object) -> NoReturn:
+    """End the process once the command has ended and its output is flushed, without tearing the interpreter
+    down: freeing every object of a big report one by one (200,000 findings: 0.2 s) changes nothing anyone sees.
+    mypy ends the same way (`util.hard_exit`)."""
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): the message, and status 1, as Python does
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe (`| head`): nothing more can be written anyway
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

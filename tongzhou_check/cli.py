@@ -221,12 +221,10 @@ def _given(paths: list[str], settings: Settings, outputs: list[Path] = (),
     if STDIN in paths:
         if copies:
             raise UsageError("批注副本不能针对标准输入 / an annotated copy cannot be made of stdin")
-        import atexit
-        import shutil
         import tempfile
 
         folder = Path(tempfile.mkdtemp(prefix="tzcheck-stdin-"))
-        atexit.register(shutil.rmtree, folder, True)
+        _SAVED.append(folder)
         try:
             stdin = save_stdin(sys.stdin.buffer.read(), folder)
         except NoInput as exc:
@@ -693,10 +691,19 @@ def _tolerant_streams() -> None:
             stream.reconfigure(errors="replace")
 
 
+_SAVED: list[Path] = []  # folders holding a workbook read from stdin, removed when the command ends
+
+
 def main() -> None:
     _tolerant_streams()
     # One short-lived command makes millions of acyclic objects (findings, their records): the cyclic collector
     # would only traverse them again and again (SARIF of 100,000 findings: 2.5× slower with it). Memory is bounded
     # by the workbook, and freed when the process ends.
     gc.disable()
-    app(prog_name="tzcheck")
+    try:
+        app(prog_name="tzcheck")
+    finally:
+        import shutil
+
+        for folder in _SAVED:
+            shutil.rmtree(folder, ignore_errors=True)
