@@ -144,3 +144,14 @@ def test_the_process_ends_with_the_commands_status_its_output_whole_and_no_stdin
     usage = subprocess.run([*args[:4], "--format", "nonsense", str(path)], capture_output=True, env=env, timeout=120,
                            check=False)
     assert usage.returncode == 2 and "nonsense" in usage.stderr.decode("utf-8")
+
+
+def test_under_a_profiler_the_process_exits_the_usual_way_and_the_profile_is_written(tmp_path: Path) -> None:
+    path = _log(tmp_path / "log.xlsx")
+    profile = tmp_path / "audit.prof"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "tongzhou_check", "audit",
+                           str(path), "--as-of", "2018-12-31", "--format", "json"], capture_output=True, env=env,
+                          timeout=120, check=False)
+    assert json.loads(done.stdout)["summary"]["errors"] >= 1  # (cProfile's own status: it swallows SystemExit)
+    assert profile.stat().st_size > 0  # cProfile writes it as the interpreter exits
