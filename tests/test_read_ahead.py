@@ -1,5 +1,6 @@
 """The parse started ahead (reader/opening.py, __main__.py): the read takes it only for the same file, unchanged,
-under the same limits; anything else is parsed again, and a bad file gets its own error."""
+under the same limits; anything else is parsed again, and a bad file gets its own error. And the process's end
+(`__main__.leave`): the command's status, its output whole, the usual exit under a profiler."""
 
 from __future__ import annotations
 
