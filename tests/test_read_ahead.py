@@ -156,3 +156,4 @@ def test_under_a_profiler_the_process_exits_the_usual_way_and_the_profile_is_wri
                           timeout=120, check=False)
     assert json.loads(done.stdout)["summary"]["errors"] >= 1  # (cProfile's own status: it swallows SystemExit)
     assert profile.stat().st_size > 0  # cProfile writes it as the interpreter exits
+

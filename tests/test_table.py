@@ -23,6 +23,7 @@ from tongzhou_check.formats import json_format, records, sarif
 from tongzhou_check.messages import Texts
 from tongzhou_check.model import Finding, FindingTable, Report, Severity, Suppression
 from tongzhou_check.packtypes import Pack
+from tongzhou_check.reader import workbook
 from tongzhou_check.reader.workbook import _cells
 
 HEAD = ["信息名称", "发布单位", "形成日期", "公开日期", "公开渠道"]
@@ -161,3 +162,16 @@ def test_an_audit_with_the_pack_cached_imports_no_schema_validator(tmp_path: Pat
             for _ in range(2)]  # the first run may fill the cache; the second takes the pack from it
     assert runs[1].stderr.strip().splitlines()[-1] == "False"
     assert json.loads(runs[1].stdout)["findings"] == json.loads(runs[0].stdout)["findings"]
+
+
+def test_cells_beyond_the_range_calamine_claims_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sheet whose rows outgrow its claimed range (more rows, another width) is still read whole, padded."""
+    class Claimed:
+        start, end, width = (0, 0), (1, 1), 2  # claims 2 rows of 2 cells
+
+        def iter_rows(self) -> object:
+            return iter([["a", 1.0], ["b", "区民政局"], ["c", "区民政局", "x"], ["d"]])
+
+    monkeypatch.setattr(workbook, "BLOCK", 2)
+    grid = _cells(Claimed())  # type: ignore[arg-type]
+    assert grid.tolist() == [["a", 1.0, ""], ["b", "区民政局", ""], ["c", "区民政局", "x"], ["d", "", ""]]
