@@ -16,7 +16,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.relationship import get_dependents, get_rels_path
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,6 +24,7 @@ from openpyxl.xml.constants import REL_NS
 from openpyxl.xml.functions import fromstring
 
 from tongzhou_check.grids import HEADER_FILL, SEVERITY_FILLS, SUPPRESSED_FILL
+from tongzhou_check.grids.xlsx import list_layout
 from tongzhou_check.labels import LABELS, severity_label
 from tongzhou_check.linebreak import wrap
 from tongzhou_check.masking import mask
@@ -257,13 +258,7 @@ def _findings_sheet(book: Workbook, findings: list[Finding], sheets: set[str], n
         ws.row_dimensions[row[0].row].height = _lines(row) * LINE_HEIGHT
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for i, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{last}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    list_layout(ws, WIDTHS, last)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.tabColor = "C00000"

@@ -16,6 +16,7 @@ from typing import Any
 
 from tongzhou_check.formats.records import finding_chunks
 from tongzhou_check.grids import HEADER_FILL, SEVERITY_FILLS, SUPPRESSED_FILL
+from tongzhou_check.grids.xlsx import list_layout
 from tongzhou_check.labels import EXPORT_TEXT, LABELS
 from tongzhou_check.linebreak import cells
 from tongzhou_check.model import Report, Severity
@@ -121,8 +122,6 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
 
     def fill(colour: str) -> PatternFill:
         return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
@@ -143,13 +142,7 @@ def write_xlsx(report: Report, lang: str, target: Path, sheet_rows: int = SHEET_
     def sheet(title: str, titles: list[str], sizes: list[int], count: int) -> Any:  # a write-only sheet
         """A sheet with its header row written, ready for `count` rows of data."""
         ws = book.create_sheet(title)
-        for column, size in enumerate(sizes, start=1):
-            ws.column_dimensions[get_column_letter(column)].width = size
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(titles))}{count + 1}"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+        list_layout(ws, sizes, count + 1)
         head = []
         for title in titles:
             cell = WriteOnlyCell(ws, title)

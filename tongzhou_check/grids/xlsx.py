@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -32,6 +33,19 @@ LABEL_ALIGN = Alignment(horizontal="left", vertical="center", wrap_text=True)
 NUMBER_ALIGN = Alignment(horizontal="right", vertical="center")
 NUMBER_FORMATS: dict[ColumnFormat, str] = {"int": "0", "percent": "0.0%", "text": "@"}
 FIRST_ROW = 2  # the sheet row of grid row 0 (row 1 holds the title)
+
+
+def list_layout(ws: Worksheet, widths: Sequence[float], last_row: int) -> None:
+    """A sheet listing findings (the export, the annotated copy's findings sheet) laid out to be read and printed:
+    its column widths, the header row frozen, filtered and repeated on every printed page, A4 landscape. A
+    write-only sheet takes it before its first row."""
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(widths))}{last_row}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
 
 
 def write(appendix: Document, target: Path) -> None:
