@@ -4,8 +4,10 @@ One sheet `信息发布登记`: a title cell in row 1, an empty row 2, the heade
 Every value is synthetic (built from a fixed vocabulary with `random.Random(2018)`): no real personal data.
 
 - `plain` (default): 1.6 % of rows with a deliberate problem.
-- `excel`: shaped like the files Excel and WPS write — shared strings, the title merged across the table, ~1 % of
-  正文 cells holding an 18-digit resident ID (synthetic, valid check digit), ~3 % late publications.
+- `excel`: shaped like the files Excel and WPS write — every text in the shared-string table, the XML in UTF-8,
+  dates as numbers with a date format, the title merged across the table (written with XlsxWriter, which writes
+  as Excel does: `pip install -e '.[bench]'`) — ~1 % of 正文 cells holding an 18-digit resident ID (synthetic,
+  valid check digit), ~3 % late publications.
 - `worst`: a clerk's first bad submission — every row faulty in two cells (发布单位 blank, 公开日期 before 形成日期).
 
     python bench/make_workbook.py --rows 100000 --out bench/out/bench-100000.xlsx
@@ -19,7 +21,7 @@ import datetime as dt
 import random
 import sys
 import time
-import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -30,6 +32,7 @@ TITLE = "通州区某局2018年信息发布登记"
 HEADERS = ["信息名称", "发布单位", "形成日期", "公开日期", "公开渠道", "信息类别", "重点领域", "正文"]
 DEFAULT_ROWS = 100_000
 BENCH_DIR = Path(__file__).resolve().parent
+WIDTHS = {"A": 48, "B": 22, "C": 12, "D": 14, "E": 30, "F": 16, "G": 14, "H": 80}
 
 
 SHAPES = ("plain", "excel", "worst")
@@ -172,34 +175,46 @@ def make_rows(rows: int, seed: int = SEED, shape: str = "plain"):
         yield record
 
 
-def _merge_title(path: Path) -> None:
-    """Merge the title across the table (write-only mode cannot): a <mergeCells> after the sheet's data."""
-    with zipfile.ZipFile(path) as src:
-        parts = {info: src.read(info.filename) for info in src.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, data in parts.items():
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:H1"/>'
-                                                     b"</mergeCells>", 1)
-            dst.writestr(info, data)
+def _write_as_excel(path: Path, records: Iterable[list[object]]) -> None:
+    """Write the records as Excel and WPS do: a shared-string table, UTF-8, dates as serial numbers with a date
+    format, the title merged across the table."""
+    import xlsxwriter  # bench-only (the `bench` extra)
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                           "strings_to_urls": False})
+    book.set_properties({"author": "tzcheck bench/make_workbook.py", "created": dt.datetime(2018, 12, 31)})
+    sheet = book.add_worksheet(SHEET)
+    for index, width in enumerate(WIDTHS.values()):
+        sheet.set_column(index, index, width)
+    day = book.add_format({"num_format": "yyyy/m/d"})
+    for r, record in enumerate(records):
+        for c, value in enumerate(record):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), day)
+            elif value is not None:
+                sheet.write_string(r, c, str(value))
+    sheet.merge_range(0, 0, 0, len(HEADERS) - 1, TITLE)
+    book.close()
 
 
 def write_workbook(out: Path, rows: int = DEFAULT_ROWS, seed: int = SEED, shape: str = "plain") -> Path:
-    """Write the workbook (openpyxl write-only mode: shared strings) and return its path."""
+    """Write the workbook and return its path: openpyxl's write-only mode (inline strings, every non-ASCII character
+    as an XML character reference) for `plain` and `worst`, XlsxWriter (as Excel writes) for `excel`."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    if shape == "excel":
+        _write_as_excel(tmp, make_rows(rows, seed, shape))
+        tmp.replace(out)
+        return out
     book = Workbook(write_only=True)
     book.properties.creator = "tzcheck bench/make_workbook.py"
     book.properties.created = dt.datetime(2018, 12, 31)  # openpyxl still stamps `modified` at save time
     sheet = book.create_sheet(SHEET)
-    widths = {"A": 48, "B": 22, "C": 12, "D": 14, "E": 30, "F": 16, "G": 14, "H": 80}
-    for letter, width in widths.items():
+    for letter, width in WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     for record in make_rows(rows, seed, shape):
         sheet.append(record)
-    tmp = out.with_name(out.name + ".tmp")
     book.save(tmp)
-    if shape == "excel":
-        _merge_title(tmp)
     tmp.replace(out)  # never leave a half-written workbook at the final path
     return out
 
