@@ -133,10 +133,10 @@ def test_a_lone_surrogate_is_fingerprinted_and_baselined(tmp_path: Any) -> None:
 def test_runs_made_by_a_forked_copy_are_the_runs_made_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from tongzhou_check.formats import twofold
+    from tongzhou_check import forked
     from tongzhou_check.formats.twofold import MIN_RUNS, write_runs
 
-    monkeypatch.setattr(twofold.threading, "active_count", lambda: 1)  # whatever threads earlier tests left
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)  # whatever threads earlier tests left
     parent = os.getpid()
     made_by: list[int] = []
     runs = [lambda i=i: (made_by.append(os.getpid()), f"<{i}:{os.getpid() == parent}>".encode())[1]
@@ -177,10 +177,11 @@ def test_a_process_with_other_threads_makes_every_run_itself() -> None:
 
 
 def test_json_and_sarif_written_on_two_cores_are_written_as_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tongzhou_check.formats import json_format, records, sarif, twofold
+    from tongzhou_check import forked
+    from tongzhou_check.formats import json_format, records, sarif
     from tongzhou_check.model import Finding, Report, Severity, Suppression
 
-    monkeypatch.setattr(twofold.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forked.threading, "active_count", lambda: 1)
 
     rows = [Finding(rule="TZ004", name="n", severity=Severity.error, file="a.xlsx", clause="c",
                     message_zh=f"第{i}行{ODD[i % len(ODD)]}", message_en="m", sheet="S", row=i + 2, column="B",

@@ -6,20 +6,22 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import pickle
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from tongzhou_check import __version__
 from tongzhou_check.audityear import Pin, period
-from tongzhou_check.checks import CHECKS, Context, Hit
+from tongzhou_check.checks import CHECKS, Check, Context, Hit
 from tongzhou_check.checks.waiver import parse_waivers
 from tongzhou_check.dutymap import AgencyMatch, label_value
+from tongzhou_check.forked import beside, can_fork
 from tongzhou_check.masking import mask
 from tongzhou_check.messages import Texts, indexed_fields, per_distinct
 from tongzhou_check.model import Facts, FileResult, FindingTable, Period, Report, RuleDoc, Suppression
@@ -41,9 +43,42 @@ def _texts(template: dict[str, str], fields: dict[str, Any], sheet: SheetData | 
 class _FileAudit:
     """Turns the hits of one file's checks into findings: a table block per hit."""
 
-    def __init__(self, pack: Pack, shown: str, file_index: int) -> None:
-        self.pack, self.shown, self.file_index = pack, shown, file_index
+    def __init__(self, pack: Pack, shown: str, file_index: int, ctx: Context) -> None:
+        self.pack, self.shown, self.file_index, self.ctx = pack, shown, file_index, ctx
         self.exempt: dict[str, set[tuple[str, int]]] = {}  # rule → (sheet, row) found but exempt by the plan
+
+    def run(self, unit: Unit) -> list[FindingTable]:
+        """The findings of one rule's check over its target."""
+        rule, check, target = unit
+        if isinstance(target, SheetData):
+            return [self.findings(hit, rule, target) for hit in check.run(target, rule, self.ctx)]
+        return [self.findings(hit, rule, hit.at) for hit in check.run(target, rule, self.ctx)]
+
+    def run_all(self, units: Sequence[Unit], cores: int = 1) -> list[FindingTable]:
+        """Every unit's findings, in the units' order. With two cores or more, a big workbook's units are shared
+        with a forked copy of this process (`_share`): it makes its units' findings while this process makes the
+        others', then this process takes them (picklable tables); if the copy fails, this process makes them."""
+        there = _share(units) if cores > 1 and can_fork() else []
+        if not there:
+            return [table for unit in units for table in self.run(unit)]
+        here = [i for i in range(len(units)) if i not in set(there)]
+        with beside(functools.partial(self._dump, [units[i] for i in there])) as theirs:
+            done = {i: self.run(units[i]) for i in here}
+            made = theirs()
+            if made is not None:
+                tables, exempt = pickle.load(made)
+                done.update(zip(there, tables, strict=True))
+                for rule_id, rows in exempt.items():
+                    self.exempt.setdefault(rule_id, set()).update(rows)
+        for i in there:
+            if i not in done:  # the copy failed
+                done[i] = self.run(units[i])
+        return [table for i in range(len(units)) for table in done[i]]
+
+    def _dump(self, units: list[Unit], out: BinaryIO) -> None:
+        """In the forked copy: its units' findings, and the rows they found exempt, pickled."""
+        tables = [self.run(unit) for unit in units]
+        pickle.dump((tables, self.exempt), out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def _message(self, hit: Hit, rule: Rule) -> tuple[Rule, dict[str, str]]:
         """The rule a hit is reported under, and its message template.
@@ -127,6 +162,46 @@ def _aligned(values: pd.Series, rows: pd.Index) -> Any:
     return values.loc[rows].to_numpy()
 
 
+Unit = tuple[Rule, Check, Any]  # a rule, its check, and what the check runs over: a sheet, or the workbook
+
+SHARED_COST = 400_000  # units cheaper than this in all (cost × records: privacy over 20,000 rows) stay here
+
+
+def _units(pack: Pack, book: Workbook) -> list[Unit]:
+    """Each active rule's check over each target it applies to, in the pack's order of rules, then of sheets."""
+    units: list[Unit] = []
+    for rule in pack.rules.values():
+        if not rule.active or rule.check is None:  # rules raised by other checks have no check of their own
+            continue
+        check = CHECKS[rule.check]
+        if check.scope in ("file", "workbook"):
+            units.append((rule, check, book))
+        else:
+            units += [(rule, check, sheet) for sheet in book.sheets if rule.kind in (None, sheet.kind.key)]
+    return units
+
+
+def _cost(unit: Unit) -> int:
+    """A unit's expected time, in its check's cost per record times the records it reads."""
+    _, check, target = unit
+    records = len(target.rows) if isinstance(target, SheetData) else sum(len(s.rows) for s in target.sheets)
+    return check.cost * records
+
+
+def _share(units: Sequence[Unit]) -> list[int]:
+    """Which units a forked copy makes: the most expensive first, each to the side with less so far, so that
+    both sides take about as long; none when the copy would have too little to do to pay for forking."""
+    costs = [_cost(unit) for unit in units]
+    sides: tuple[list[int], list[int]] = ([], [])
+    totals = [0, 0]
+    for i in sorted(range(len(units)), key=lambda i: -costs[i]):
+        side = 0 if totals[0] <= totals[1] else 1
+        sides[side].append(i)
+        totals[side] += costs[i]
+    there = sorted(sides[1])
+    return there if totals[1] >= SHARED_COST else []
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     try:
@@ -162,13 +237,14 @@ def _waive(findings: FindingTable, sheets: Sequence[SheetData], pack: Pack) -> F
 
 def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Context, collect: Collect | None = None,
                recogniser: Recogniser | None = None, failure: ReadError | None = None, pin: Pin | None = None,
-               limits: Limits = DEFAULT_LIMITS) -> FileResult:
+               limits: Limits = DEFAULT_LIMITS, cores: int = 1) -> FileResult:
     """Audit one file (a path, or a URL read into a local copy). A pure function: returns plain, picklable results.
 
     `collect` also counts what a caller needs in the workbook as read (the appendix's facts), in the same pass.
     `failure` is why the file could not be audited where it was sent (its worker died): it is reported as an
     unreadable file, without reading it again. `pin`: what fixes the year and as-of, the rest decided from the
-    workbook (audityear); None: the context's.
+    workbook (audityear); None: the context's. `cores`: how many the audit may use (two or more: a big workbook's
+    checks are shared with a forked copy, `_FileAudit.run_all`).
     """
     with local_copy(source) as path:
         book = Workbook(path, failure) if failure is not None else read_book(path, pack, recogniser, limits)
@@ -180,20 +256,8 @@ def audit_file(source: Source, shown: str, file_index: int, pack: Pack, ctx: Con
             ctx = dataclasses.replace(ctx, year=found.year, as_of=found.as_of)
     agency = _agency(pack, ctx, book.sheets, path)  # an unreadable file still has its --agency or file name
     book = dataclasses.replace(book, agency=agency)
-    audit = _FileAudit(pack, shown, file_index)
-    findings: list[FindingTable] = []
-    for rule in pack.rules.values():
-        if not rule.active or rule.check is None:  # rules raised by other checks have no check of their own
-            continue
-        check = CHECKS[rule.check]
-        if check.scope in ("file", "workbook"):
-            for hit in check.run(book, rule, ctx):
-                findings.append(audit.findings(hit, rule, hit.at))
-            continue
-        for sheet in book.sheets:
-            if rule.kind in (None, sheet.kind.key):
-                for hit in check.run(sheet, rule, ctx):
-                    findings.append(audit.findings(hit, rule, sheet))
+    audit = _FileAudit(pack, shown, file_index, ctx)
+    findings = audit.run_all(_units(pack, book), cores)
     table = _waive(FindingTable.concat(findings), book.sheets, pack)
     return FileResult(
         path=shown,
@@ -240,11 +304,11 @@ Work = Callable[[Task], FileResult]  # one file's audit, with the pack and dates
 Runner = Callable[[Work, Sequence[Task]], Iterable[tuple[Task, FileResult | ReadError]]]
 
 
-def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, pin: Pin | None, limits: Limits,
+def _audit_task(pack: Pack, ctx: Context, collect: Collect | None, pin: Pin | None, limits: Limits, cores: int,
                 task: Task) -> FileResult:
     index, source, shown, agency = task
     return audit_file(source, shown, index, pack, dataclasses.replace(ctx, agency=agency), collect, pin=pin,
-                      limits=limits)
+                      limits=limits, cores=cores)
 
 
 def serial(work: Work, tasks: Sequence[Task]) -> Iterator[tuple[Task, FileResult | ReadError]]:
@@ -327,7 +391,9 @@ def audit(files: Sequence[tuple[Source, str]], pack: Pack, as_of: dt.date | None
     start = pin.as_of or today()
     ctx = Context(pack=pack, as_of=start, year=pin.year or start.year, calendar=calendar)
     tasks = [(i, path, shown, (agencies or {}).get(shown, agency)) for i, (path, shown) in enumerate(files)]
-    work = functools.partial(_audit_task, pack, ctx, collect, pin, limits)
+    # one file, audited here: its checks may use the cores that would have audited other files
+    cores = jobs if runner is None and len(tasks) == 1 else 1
+    work = functools.partial(_audit_task, pack, ctx, collect, pin, limits, cores)
     done: dict[int, FileResult] = {}
     for task, result in (runner or processes(jobs))(work, tasks):
         if isinstance(result, ReadError):

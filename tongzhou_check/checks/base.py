@@ -79,7 +79,9 @@ class Check:
     fields: the fields its rule's own message may use. reasons: the other messages its hits may carry, each with
     its fields. columns: the columns its parameters name, with the types each may have. meaning: further problems
     of parameters against the kind (a comparison of a number with a date). waivable: whether a 豁免说明 entry can
-    suppress its findings (not the check of the waivers themselves).
+    suppress its findings (not the check of the waivers themselves). cost: its time per record, relative to the
+    other checks' (measured: docs/benchmark.md), by which the engine shares a big workbook's checks between two
+    processes.
     """
 
     run: Run
@@ -90,6 +92,7 @@ class Check:
     columns: Callable[[dict], list[ColumnUse]] = _no_columns
     meaning: Callable[[dict, Kind], Iterator[tuple[str, str]]] = _no_problems
     waivable: bool = True
+    cost: int = 1
 
 
 __all__ = ["ROW", "SHEET", "Check", "Context", "Hit", "Workbook"]

@@ -119,11 +119,14 @@ def open_book(path: Path, limits: Limits = DEFAULT_LIMITS) -> Opened:
     where, now = _key(path)
     started = _ahead.pop(where, None)
     zipped = _check(path, limits)
-    if started is not None and started[:2] == (now, limits):
-        try:
-            return started[2].result()
-        except ReadError:
-            pass  # parsed again here, so that the error is this read's own
+    if started is not None:
+        state, limits_then, future, thread = started
+        thread.join()  # ended, so that the process has one thread again (forked.can_fork)
+        if (state, limits_then) == (now, limits):
+            try:
+                return future.result()
+            except ReadError:
+                pass  # parsed again here, so that the error is this read's own
     with calamine_errors():
         return _parse(path, zipped)
 
@@ -191,7 +194,8 @@ def _is_encrypted_ole(path: Path) -> bool:
     return "EncryptionInfo".encode("utf-16-le") in data or "EncryptedPackage".encode("utf-16-le") in data
 
 
-_ahead: dict[str, tuple[tuple[int, int, int], Limits, Future[Opened]]] = {}  # parses started ahead, by file
+# parses started ahead, by file: the file's state then, the limits, the parse, its thread
+_ahead: dict[str, tuple[tuple[int, int, int], Limits, Future[Opened], threading.Thread]] = {}
 
 
 def _key(path: Path) -> tuple[str, tuple[int, int, int]]:
@@ -215,5 +219,6 @@ def read_ahead(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         except BaseException as exc:  # whatever it is, open_book parses again and meets it itself
             future.set_exception(exc if isinstance(exc, ReadError) else ReadError("internal", repr(exc)[:200]))
 
-    _ahead[where] = (now, limits, future)
-    threading.Thread(target=parse, name=f"read ahead {path.name}", daemon=True).start()
+    thread = threading.Thread(target=parse, name=f"read ahead {path.name}", daemon=True)
+    _ahead[where] = (now, limits, future, thread)
+    thread.start()
