@@ -39,6 +39,15 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
+def squash_all(texts: list[str]) -> list[str]:
+    """`squash` of each text, done once over them all joined by NUL: normalisation never joins NUL to a neighbour,
+    and it is not whitespace, so it still parts them after."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:  # a text holds NUL itself (or there are none)
+        return [squash(text) for text in texts]
+    return squash(joined).split("\x00")
+
+
 def norm_header(text: object, suffixes: tuple[str, ...] = ("*", "(必填)")) -> str:
     """A header as matched: NFKC, no whitespace, a trailing `*` or `(必填)` removed."""
     if text is None:

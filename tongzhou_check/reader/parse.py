@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tongzhou_check.packtypes import Column, Reading
-from tongzhou_check.text import enum_key, nfkc, squash
+from tongzhou_check.text import enum_key, nfkc, squash, squash_all
 
 INVALID = object()  # a parser's answer for a value it cannot read
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -221,8 +221,10 @@ def normalised(values: pd.Series) -> pd.Series:
     """
     cells = values.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(cells, skipna=True) == "string":
-        return pd.Series([squash(v) or None if isinstance(v, str) else None for v in cells], index=values.index,
-                         dtype=object)
+        texts = np.fromiter(map(str.__instancecheck__, cells.tolist()), dtype=bool, count=len(cells))
+        out = np.full(len(cells), None, dtype=object)
+        out[texts] = [text or None for text in squash_all(cells[texts].tolist())]
+        return pd.Series(out, index=values.index, dtype=object)
     out, _ = _per_unique(values, lambda v: squash(v if isinstance(v, str) else display(v)) or None)
     return out
 

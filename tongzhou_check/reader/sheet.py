@@ -18,7 +18,7 @@ from tongzhou_check.reader.parse import (
     parse_column,
     parse_marks,
 )
-from tongzhou_check.reader.workbook import ColumnTexts, RawSheet
+from tongzhou_check.reader.workbook import ColumnTexts, RawSheet, first_characters
 from tongzhou_check.text import initials, norm_header
 
 
@@ -159,10 +159,11 @@ def _body(raw: RawSheet, layout: Layout, reading: Reading) -> tuple[np.ndarray, 
 def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, reading: Reading) -> np.ndarray:
     """Notes and signature rows: the first non-empty cell starts with 注:, 填表人: … (NFKC, no spaces)."""
     notes = np.zeros(len(grid), dtype=bool)
-    first = grid[np.arange(len(grid)), nonempty.argmax(axis=1)].tolist()
-    initials = {p[0] for p in reading.notes_prefixes}
-    maybe = [i for i, v in enumerate(first) if isinstance(v, str) and v.lstrip()[:1] in initials and counts[i]]
-    for i in maybe:
+    first = grid[np.arange(len(grid)), nonempty.argmax(axis=1)]
+    texts = np.flatnonzero(np.fromiter(map(str.__instancecheck__, first.tolist()), dtype=bool, count=len(first))
+                           & (counts > 0))
+    initials = [ord(p[0]) for p in reading.notes_prefixes]
+    for i in texts[np.isin(first_characters(first[texts].tolist()), initials)].tolist():
         notes[i] = norm_header(first[i][:20], ()).startswith(reading.notes_prefixes)
     return notes
 

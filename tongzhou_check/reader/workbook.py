@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import islice
-from operator import itemgetter
+from itertools import chain, compress, islice
 from pathlib import Path
 from typing import Any, overload
 
@@ -59,32 +59,54 @@ class RawSheet:
 @dataclass(frozen=True)
 class ColumnTexts:
     """A column's distinct texts that are short enough to be a header (1..HEADER_MAX characters, not only spaces),
-    with the first character of each (after spaces)."""
+    with the code point of each one's first character (after spaces)."""
 
     short: np.ndarray
-    first_codes: np.ndarray  # per short text, its first character among `first_points`
-    first_points: np.ndarray  # code points
+    points: np.ndarray  # per short text, its first character
+    first_points: np.ndarray  # the distinct first characters
 
     @classmethod
     def of(cls, cells: np.ndarray) -> ColumnTexts:
-        distinct = set(cells.tolist())  # hashing in C; no order is relied on
-        short = [v for v in distinct if v.__class__ is str and 0 < len(v) <= HEADER_MAX and not v.isspace()]
-        # code points, not one-character strings: a CJK character would be a new object for every value
-        points = np.fromiter(map(ord, map(itemgetter(0), map(str.lstrip, short))), dtype=np.int64, count=len(short))
-        first_points, first_codes = np.unique(points, return_inverse=True)
-        texts = np.empty(len(short), dtype=object)
-        texts[:] = short
-        return cls(texts, first_codes, first_points)
+        # distinct in the order met (not a set's: the texts stay in the order they lie in memory, faster to read)
+        values = list(dict.fromkeys(cells.tolist()))
+        texts = list(compress(values, map(str.__instancecheck__, values)))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        short = list(compress(texts, ((lengths > 0) & (lengths <= HEADER_MAX)).tolist()))
+        points = first_characters(short)
+        if (points < 0).any():  # only spaces
+            kept = points >= 0
+            short, points = list(compress(short, kept.tolist())), points[kept]
+        present = np.zeros(len(_SPACE), dtype=bool)
+        present[points] = True
+        return cls(np.fromiter(short, dtype=object, count=len(short)), points, np.flatnonzero(present))
 
     def where(self, cells: np.ndarray, firsts: frozenset[str], test: Callable[[str], bool]) -> np.ndarray:
         """Which cells are texts whose first character may start a header and that pass `test` (run once per
         distinct text that may)."""
-        starts = np.fromiter((may_start_header(chr(p), firsts) for p in self.first_points.tolist()), dtype=bool,
-                             count=len(self.first_points))
-        passing = frozenset(t for t in self.short[starts[self.first_codes]].tolist() if test(t))
+        starts = np.zeros(len(_SPACE), dtype=bool)
+        starts[[p for p in self.first_points.tolist() if may_start_header(chr(p), firsts)]] = True
+        passing = frozenset(filter(test, self.short[starts[self.points]].tolist()))
         if not passing:
             return np.zeros(len(cells), dtype=bool)
         return np.fromiter(map(passing.__contains__, cells.tolist()), dtype=bool, count=len(cells))
+
+
+_SPACE = np.zeros(sys.maxunicode + 1, dtype=bool)  # by code point: whether str.isspace() holds
+_SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True  # (none is past U+3000)
+
+
+def first_characters(texts: list[str]) -> np.ndarray:
+    """Each text's first character after leading spaces, as a code point (-1: none), read from the texts joined
+    and encoded at four bytes a character: a CJK character would be a new object for every text."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    joined = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = np.full(len(texts), -1, dtype=np.int64)
+    some = lengths > 0
+    points[some] = joined[(np.cumsum(lengths) - lengths)[some]]
+    for i in np.flatnonzero(_SPACE[points.clip(0)] & some).tolist():  # the few that start with a space
+        text = texts[i].lstrip()
+        points[i] = ord(text[0]) if text else -1
+    return points
 
 
 def read_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> list[RawSheet]:
@@ -141,8 +163,8 @@ class Rows(Sequence[list[Any]]):
 def _grid(rows: Sequence[Sequence[Any]]) -> np.ndarray:
     """Rows of cells as one 2-D object array, short rows padded with ""."""
     width = max((len(r) for r in rows), default=0)
-    if all(len(r) == width for r in rows) and width:
-        return np.array(rows, dtype=object).reshape(len(rows), width)
+    if all(len(r) == width for r in rows) and width:  # (fromiter: twice as fast as np.array of the lists)
+        return np.fromiter(chain.from_iterable(rows), dtype=object, count=len(rows) * width).reshape(len(rows), width)
     return np.array([[*r, *[""] * (width - len(r))] for r in rows], dtype=object).reshape(len(rows), width)
 
 
