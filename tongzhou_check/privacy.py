@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from itertools import repeat
+from operator import is_not
 
+import numpy as np
 import pandas as pd
 from stdnum import luhn
 from stdnum.cn import uscc
@@ -138,9 +141,13 @@ def mask_text(text: str) -> str:
 
 def scan(values: pd.Series, latest: dt.date) -> pd.DataFrame:
     """Detections in a text column: one row per (cell, kind) with the masked forms joined; index = Excel row."""
-    text = values.dropna()
-    hits = [isinstance(v, str) and CANDIDATE.search(v) is not None for v in text.tolist()]
-    candidates = text[hits]
+    cells = values.tolist()
+    texts = np.fromiter(map(str.__instancecheck__, cells), dtype=bool, count=len(cells))
+    if not texts.all():  # empty cells, numbers
+        values = values[texts]
+        cells = values.tolist()
+    found = np.fromiter(map(is_not, map(CANDIDATE.search, cells), repeat(None)), dtype=bool, count=len(cells))
+    candidates = values[found]
     records = []
     for row, cell in candidates.items():  # candidate cells only: few in a real column
         by_kind: dict[str, list[str]] = {}
