@@ -103,9 +103,10 @@ class Opened:
 
 
 def give_back() -> None:
-    """Return the memory a parse in another thread has freed to the system. glibc keeps each thread's freed memory
-    in that thread's own arena, where the main thread's later allocations cannot reuse it: the process's peak
-    would otherwise grow by the parse's size."""
+    """Return memory calamine has freed to the system: Python's small objects come from memory of their own
+    (pymalloc's arenas), and a parse in another thread freed its memory in that thread's own glibc arena, so
+    neither reuses it; the process's peak would otherwise grow by what was freed (a workbook's shared strings,
+    a parse's cells)."""
     if sys.platform.startswith("linux"):
         import ctypes  # here, not before the parse starts
 
@@ -154,8 +155,11 @@ def _check(path: Path, limits: Limits) -> bool:
 def _parse(path: Path, zipped: bool) -> Opened:
     own = own_sheets(path) if zipped else frozenset()
     book = calamine.CalamineWorkbook.from_path(str(path))
-    return Opened([(i, meta, book.get_sheet_by_index(i)) for i, meta in enumerate(book.sheets_metadata)
-                   if meta.name not in own])
+    sheets = [(i, meta, book.get_sheet_by_index(i)) for i, meta in enumerate(book.sheets_metadata)
+              if meta.name not in own]
+    del book  # and its shared strings, as big as all the text they hold: their memory back before the cells are read
+    give_back()
+    return Opened(sheets)
 
 
 @contextmanager
