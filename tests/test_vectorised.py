@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tongzhou_check.privacy import CANDIDATE
 from tongzhou_check.reader.workbook import ColumnTexts, first_characters
-from tongzhou_check.text import HEADER_MAX, squash, squash_all
+from tongzhou_check.text import HEADER_MAX, may_be_header, squash, squash_all
 
 # characters where normalisation, spaces and the privacy patterns have something to do
 TRICKY = st.sampled_from(["a", "e", "\u0301", "\u0308", "\u1100", "\u1161", "\u11a8", "\uac00", " ", "\u3000", "\xa0",
@@ -44,12 +44,23 @@ def test_the_candidate_pattern_finds_what_the_plain_one_finds(text: str) -> None
 
 @settings(max_examples=300)
 @given(st.lists(st.one_of(st.text(TRICKY, max_size=HEADER_MAX + 2), st.just(""), st.floats(allow_nan=False),
-                          st.integers()), max_size=12))
-def test_a_columns_short_texts_are_its_distinct_texts_that_may_be_headers(cells: list[object]) -> None:
+                          st.integers()), max_size=12),
+       st.frozensets(st.sampled_from(["名", "姓", "a", "X", "0"])), st.integers(0, 4), st.one_of(st.none(), st.integers(0, 14)))
+def test_header_like_cells_are_those_each_cell_alone_gives(cells: list[object], firsts: frozenset[str], start: int,
+                                                         end: int | None) -> None:
     column = np.empty(len(cells), dtype=object)
     column[:] = cells
     texts = ColumnTexts.of(column)
-    short = {c for c in cells if isinstance(c, str) and 0 < len(c) <= HEADER_MAX and not c.isspace()}
-    assert sorted(texts.short.tolist()) == sorted(short)
-    assert texts.points.tolist() == [ord(t.lstrip()[0]) for t in texts.short.tolist()]
-    assert texts.first_points.tolist() == sorted({ord(t.lstrip()[0]) for t in short})
+    assert texts.rows.tolist() == [i for i, c in enumerate(cells)
+                                   if isinstance(c, str) and 0 < len(c) <= HEADER_MAX and not c.isspace()]
+    assert texts.points.tolist() == [ord(cells[i].lstrip()[0]) for i in texts.rows.tolist()]  # type: ignore[union-attr]
+    tested: list[str] = []
+
+    def test(text: str) -> bool:
+        tested.append(text)
+        return len(text) % 2 == 0
+
+    expected = [may_be_header(c, firsts) and test(c) and not c.isspace() for c in cells[start:end]]  # type: ignore[arg-type]
+    tested.clear()
+    assert texts.where(firsts, test, start, end).tolist() == expected
+    assert len(tested) == len(set(tested))  # once per distinct text

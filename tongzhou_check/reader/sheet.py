@@ -202,7 +202,7 @@ def _header_repeats(grid: np.ndarray, filled: set[int], raw: RawSheet, layout: L
             def own_header(text: str, own: set[str] = own) -> bool:
                 return norm_header(text, reading.header_suffixes) in own
 
-            matched += (ColumnTexts.of(grid[:, c]).where(grid[:, c], firsts, own_header) if c in filled else
+            matched += (ColumnTexts.of(grid[:, c]).where(firsts, own_header) if c in filled else
                         raw.headers_where(c, firsts, own_header, layout.bottom + 1, layout.end))
     candidates = np.flatnonzero(matched >= 2)
     for i in candidates:  # every other value of the row must be its column's header too

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, compress, islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, overload
 
@@ -50,45 +50,46 @@ class RawSheet:
     def headers_where(self, column: int, firsts: frozenset[str], test: Callable[[str], bool], start: int = 0,
                       end: int | None = None) -> np.ndarray:
         """Which cells of a column (rows start:end) may be header text (`text.may_be_header` with `firsts`) and
-        pass `test`. The column's distinct texts are found once."""
+        pass `test`. The column's short texts are found once."""
         if column not in self._texts:
             self._texts[column] = ColumnTexts.of(self.grid[:, column])
-        return self._texts[column].where(self.grid[start:end, column], firsts, test)
+        return self._texts[column].where(firsts, test, start, end)
 
 
 @dataclass(frozen=True)
 class ColumnTexts:
-    """A column's distinct texts that are short enough to be a header (1..HEADER_MAX characters, not only spaces),
-    with the code point of each one's first character (after spaces)."""
+    """The cells of a column that are texts short enough to be a header (1..HEADER_MAX characters, not only
+    spaces): where they are, and the code point of each one's first character (after spaces)."""
 
-    short: np.ndarray
-    points: np.ndarray  # per short text, its first character
-    first_points: np.ndarray  # the distinct first characters
+    cells: np.ndarray
+    rows: np.ndarray
+    points: np.ndarray
 
     @classmethod
     def of(cls, cells: np.ndarray) -> ColumnTexts:
-        # distinct in the order met (not a set's: the texts stay in the order they lie in memory, faster to read)
-        values = list(dict.fromkeys(cells.tolist()))
-        texts = list(compress(values, map(str.__instancecheck__, values)))
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        short = list(compress(texts, ((lengths > 0) & (lengths <= HEADER_MAX)).tolist()))
-        points = first_characters(short)
-        if (points < 0).any():  # only spaces
-            kept = points >= 0
-            short, points = list(compress(short, kept.tolist())), points[kept]
-        present = np.zeros(len(_SPACE), dtype=bool)
-        present[points] = True
-        return cls(np.fromiter(short, dtype=object, count=len(short)), points, np.flatnonzero(present))
+        texts = np.flatnonzero(np.fromiter(map(str.__instancecheck__, cells.tolist()), dtype=bool, count=len(cells)))
+        lengths = np.fromiter(map(len, cells[texts].tolist()), dtype=np.int64, count=len(texts))
+        rows = texts[(lengths > 0) & (lengths <= HEADER_MAX)]
+        points = first_characters(cells[rows].tolist())
+        some = points >= 0  # not only spaces
+        return cls(cells, rows[some].astype(np.int32), points[some].astype(np.int32))
 
-    def where(self, cells: np.ndarray, firsts: frozenset[str], test: Callable[[str], bool]) -> np.ndarray:
-        """Which cells are texts whose first character may start a header and that pass `test` (run once per
-        distinct text that may)."""
-        starts = np.zeros(len(_SPACE), dtype=bool)
-        starts[[p for p in self.first_points.tolist() if may_start_header(chr(p), firsts)]] = True
-        passing = frozenset(filter(test, self.short[starts[self.points]].tolist()))
-        if not passing:
-            return np.zeros(len(cells), dtype=bool)
-        return np.fromiter(map(passing.__contains__, cells.tolist()), dtype=bool, count=len(cells))
+    def where(self, firsts: frozenset[str], test: Callable[[str], bool], start: int = 0,
+              end: int | None = None) -> np.ndarray:
+        """Which cells of rows start:end are texts whose first character may start a header and that pass `test`
+        (run once per distinct text that may)."""
+        span = range(len(self.cells))[start:end]
+        found = np.zeros(len(span), dtype=bool)
+        present = np.zeros(len(_SPACE), dtype=bool)
+        present[self.points] = True
+        starting = np.zeros(len(_SPACE), dtype=bool)
+        starting[[p for p in np.flatnonzero(present).tolist() if may_start_header(chr(p), firsts)]] = True
+        rows = self.rows[(self.rows >= span.start) & (self.rows < span.stop) & starting[self.points]]
+        texts = self.cells[rows].tolist()
+        passing = frozenset(filter(test, set(texts)))
+        if passing:
+            found[rows[np.fromiter(map(passing.__contains__, texts), dtype=bool, count=len(texts))] - span.start] = True
+        return found
 
 
 _SPACE = np.zeros(sys.maxunicode + 1, dtype=bool)  # by code point: whether str.isspace() holds
