@@ -9,7 +9,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, islice
+from itertools import chain, islice, repeat
+from operator import length_hint
 from pathlib import Path
 from typing import Any, overload
 
@@ -67,10 +68,14 @@ class ColumnTexts:
 
     @classmethod
     def of(cls, cells: np.ndarray) -> ColumnTexts:
-        texts = np.flatnonzero(np.fromiter(map(str.__instancecheck__, cells.tolist()), dtype=bool, count=len(cells)))
-        lengths = np.fromiter(map(len, cells[texts].tolist()), dtype=np.int64, count=len(texts))
-        rows = texts[(lengths > 0) & (lengths <= HEADER_MAX)]
-        points = first_characters(cells[rows].tolist())
+        # one pass over the cells: a text's length, -1 for a number or a date (which have none)
+        lengths = np.fromiter(map(length_hint, cells.tolist(), repeat(-1)), dtype=np.int64, count=len(cells))
+        rows = np.flatnonzero((lengths > 0) & (lengths <= HEADER_MAX))
+        short = cells[rows].tolist()
+        texts = np.fromiter(map(str.__instancecheck__, short), dtype=bool, count=len(short))
+        if not texts.all():  # something else that has a length
+            rows, short = rows[texts], cells[rows[texts]].tolist()
+        points = first_characters(short, lengths[rows])
         some = points >= 0  # not only spaces
         return cls(cells, rows[some].astype(np.int32), points[some].astype(np.int32))
 
@@ -96,10 +101,12 @@ _SPACE = np.zeros(sys.maxunicode + 1, dtype=bool)  # by code point: whether str.
 _SPACE[[c for c in range(0x3001) if chr(c).isspace()]] = True  # (none is past U+3000)
 
 
-def first_characters(texts: list[str]) -> np.ndarray:
+def first_characters(texts: list[str], lengths: np.ndarray | None = None) -> np.ndarray:
     """Each text's first character after leading spaces, as a code point (-1: none), read from the texts joined
-    and encoded at four bytes a character: a CJK character would be a new object for every text."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    and encoded at four bytes a character: a CJK character would be a new object for every text. `lengths`: the
+    texts' own, if known."""
+    if lengths is None:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     joined = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     points = np.full(len(texts), -1, dtype=np.int64)
     some = lengths > 0
