@@ -1,13 +1,17 @@
-"""What is done over a whole column at once (joined, encoded, one regex scan) equals what each cell gives alone."""
+"""What is done over a whole column at once (joined, encoded, one regex scan) equals what each cell gives alone;
+what a long report's writer makes a part at a time equals the part of what is made for all."""
 
 from __future__ import annotations
 
 import re
 
 import numpy as np
+import pytest
+from helpers import ROOT, audit_report
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tongzhou_check.baseline import Identities, fingerprint_texts
 from tongzhou_check.privacy import CANDIDATE
 from tongzhou_check.reader.workbook import ColumnTexts, first_characters
 from tongzhou_check.text import HEADER_MAX, may_be_header, squash, squash_all
@@ -64,3 +68,29 @@ def test_header_like_cells_are_those_each_cell_alone_gives(cells: list[object], 
     tested.clear()
     assert texts.where(firsts, test, start, end).tolist() == expected
     assert len(tested) == len(set(tested))  # once per distinct text
+
+
+@pytest.fixture(scope="module")
+def findings():  # type: ignore[no-untyped-def]
+    """The samples' findings: many blocks (one per hit), in report order, not the order they were made."""
+    table = audit_report(*sorted((ROOT / "sample_lists").glob("*.xlsx"))).findings
+    assert len(table) > 30
+    return table
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_messages_of_a_part_are_that_part_of_all_messages(findings, lang: str) -> None:  # type: ignore[no-untyped-def]
+    parts = [slice(0, 7), slice(7, 25), slice(25, None), slice(None, None, 3), slice(5, 5)]
+    made = [findings.messages_of(lang, part).tolist() for part in parts]  # before all are rendered
+    whole = findings.messages(lang).tolist()
+    assert made == [whole[part] for part in parts]
+
+
+def test_fingerprint_texts_of_a_part_are_that_part_of_all(findings) -> None:  # type: ignore[no-untyped-def]
+    doubled = [*findings, *findings]  # every finding repeated exactly: counted from the first part into the second
+    for table in (findings, doubled):
+        whole = fingerprint_texts(table)
+        identities = Identities.of(table)
+        half = len(whole) // 2
+        assert identities.texts(slice(0, half)) + identities.texts(slice(half, None)) == whole
+    assert Identities.of(doubled).repeats is not None and fingerprint_texts(doubled)[-1].endswith("\x1d1")

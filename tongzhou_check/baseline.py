@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePath
 
@@ -42,25 +43,45 @@ def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
 
 def fingerprint_texts(findings: FindingTable | Sequence[Finding]) -> list[str]:
     """What each finding's fingerprint is the hash of (`fingerprints`), in the same order."""
-    table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
-    if not len(table):
-        return []
-    raw = table.column("key").tolist()
-    masked = {k: _masked_key(k) for k in dict.fromkeys(raw)}  # a record's findings share its key: masked once
-    keys = list(map(masked.__getitem__, raw))
-    names = list(map(_name, table.column("file").tolist()))
-    parts = (table.column("rule").tolist(), names, _texts(table.column("sheet")), keys, _texts(table.column("header")),
-             _texts(table.column("subject")))
-    bases = list(map("\x1e".join, zip(*parts, strict=True)))
-    if len(set(bases)) == len(bases):  # no exact repeats: every occurrence index is 0
-        return list(map("{}\x1d0".format, bases))
-    seen: dict[str, int] = {}  # exact repeats: how many came before
-    counted = []
-    for base in bases:
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        counted.append(f"{base}\x1d{n}")
-    return counted
+    return Identities.of(findings).texts()
+
+
+@dataclass(frozen=True)
+class Identities:
+    """What identifies each finding without its row (`fingerprints`), found for all findings at once with how many
+    exact repeats came before each; `texts` makes the texts hashed a part at a time (a long report's writer: each
+    part where it is written)."""
+
+    bases: list[str]
+    repeats: list[int] | None  # None: no finding repeats another exactly
+
+    @classmethod
+    def of(cls, findings: FindingTable | Sequence[Finding]) -> Identities:
+        table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
+        if not len(table):
+            return cls([], None)
+        raw = table.column("key").tolist()
+        masked = {k: _masked_key(k) for k in dict.fromkeys(raw)}  # a record's findings share its key: masked once
+        keys = list(map(masked.__getitem__, raw))
+        names = list(map(_name, table.column("file").tolist()))
+        parts = (table.column("rule").tolist(), names, _texts(table.column("sheet")), keys,
+                 _texts(table.column("header")), _texts(table.column("subject")))
+        bases = list(map("\x1e".join, zip(*parts, strict=True)))
+        if len(set(bases)) == len(bases):
+            return cls(bases, None)
+        seen: dict[str, int] = {}  # exact repeats: how many came before
+        repeats = []
+        for base in bases:
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            repeats.append(n)
+        return cls(bases, repeats)
+
+    def texts(self, part: slice = slice(None)) -> list[str]:
+        """The texts of a part of the findings: each one's base and its count of exact repeats before it."""
+        if self.repeats is None:
+            return [f"{base}\x1d0" for base in self.bases[part]]
+        return [f"{base}\x1d{n}" for base, n in zip(self.bases[part], self.repeats[part], strict=True)]
 
 
 def hashed(texts: Sequence[str]) -> list[str]:

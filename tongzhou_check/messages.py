@@ -127,8 +127,16 @@ class Texts:
     indexed: Mapping[tuple[str, str], np.ndarray | str] = default(default_factory=dict)
     done: Mapping[str, np.ndarray] | None = None
 
-    def render(self, lang: str) -> np.ndarray:
+    def render(self, lang: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """The messages in one language: all n, or those of some rows (positions in the block)."""
         if self.done is not None:
-            return self.done[lang]
-        return render(self.templates[lang], lang, self.n, self.scalars, self.columns,
-                      lambda f, k: self.indexed.get((f, k), ""))
+            return self.done[lang] if rows is None else self.done[lang][rows]
+        if rows is None:
+            return render(self.templates[lang], lang, self.n, self.scalars, self.columns,
+                          lambda f, k: self.indexed.get((f, k), ""))
+        columns = {name: values[rows] for name, values in self.columns.items()}
+
+        def indexed(field: str, key: str) -> np.ndarray | str:
+            values = self.indexed.get((field, key), "")
+            return values[rows] if isinstance(values, np.ndarray) else values
+        return render(self.templates[lang], lang, len(rows), self.scalars, columns, indexed)

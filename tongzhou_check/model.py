@@ -182,6 +182,21 @@ class FindingTable(Sequence[Finding]):
             self._cache[key] = stored if self._order is None else stored[self._order]
         return self._cache[key]
 
+    def messages_of(self, lang: str, part: slice) -> np.ndarray:
+        """The messages of a part of the findings (report order): from every message once all are rendered, else
+        only the part's (the writer of a long report renders each part where it is written, on both cores)."""
+        key = f"message_{lang}"
+        if key in self._cache or part == slice(None):
+            return self.messages(lang)[part]
+        rows = np.arange(self._n)[part] if self._order is None else self._order[part]  # stored rows
+        starts = np.cumsum([0, *(t.n for t in self._texts)])
+        blocks = np.searchsorted(starts, rows, side="right") - 1
+        out = np.empty(len(rows), dtype=object)
+        for b in np.unique(blocks).tolist():
+            inside = np.flatnonzero(blocks == b)
+            out[inside] = self._texts[b].render(lang, rows[inside] - starts[b])
+        return out
+
     def severities(self) -> np.ndarray:
         return self.column("severity")
 

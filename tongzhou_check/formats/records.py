@@ -23,7 +23,7 @@ def finding_columns(t: FindingTable, lang: str, part: slice = slice(None)) -> li
     rows = t.column("row")[part].tolist()
     cells = [f"{c}{r}" if c and r else None for c, r in zip(t.column("column")[part].tolist(), rows, strict=True)]
     columns = [t.column("rule"), t.column("name"), t.severity_names(), t.column("file"), t.column("sheet"), rows,
-               t.column("column"), cells, t.column("header"), t.messages(lang), t.column("clause"),
+               t.column("column"), cells, t.column("header"), t.messages_of(lang, part).tolist(), t.column("clause"),
                t.column("evidence"), t.column("subject"), suppressed]
     return [c if isinstance(c, list) else c[part].tolist() for c in columns]
 
@@ -44,8 +44,6 @@ def _record(*values: Any) -> dict[str, Any]:
 
 def finding_items(t: FindingTable, lang: str) -> Items:
     """The findings' records as JSON array items, CHUNK at a time, written from the columns (no dict a record)."""
-    t.messages(lang)  # rendered once, before the runs are shared out
-
     def run(i: int, indent: bytes) -> bytes:
         columns = finding_columns(t, lang, slice(i * CHUNK, (i + 1) * CHUNK))
         return objects(_record, [texts(c) for c in columns], indent)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from tongzhou_check.baseline import fingerprint_texts, hashed
+from tongzhou_check.baseline import Identities, hashed
 from tongzhou_check.formats.jsontext import Items, Streamed, dump_bytes, objects, texts
 from tongzhou_check.formats.records import CHUNK, FINDING_FIELDS, as_records, finding_columns
 from tongzhou_check.model import Report, RuleDoc, Severity
@@ -133,12 +133,11 @@ def write(report: Report, lang: str, out: BinaryIO) -> None:
     artifacts = {(file, index): dump_bytes({**artifact_location(file), "index": artifact_index.get(file, index)})[:-1]
                  for file, index in dict.fromkeys(files)}  # each file's artifactLocation, as JSON text, once
     places = list(map(artifacts.__getitem__, files))
-    identities = fingerprint_texts(table)
-    table.messages(lang)  # rendered once, before the runs are shared out
+    identities = Identities.of(table)  # the repeats counted over all findings; each part's texts where it is made
 
     def results(i: int, indent: bytes) -> bytes:
         part = slice(i * CHUNK, (i + 1) * CHUNK)
-        prints = hashed(identities[part])
+        prints = hashed(identities.texts(part))
         return objects(_result, _result_columns(finding_columns(table, lang, part), prints, rule_index, places[part]),
                        indent)
 
