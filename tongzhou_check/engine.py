@@ -61,7 +61,7 @@ class _FileAudit:
         there = _share(units) if cores > 1 and can_fork() else []
         if not there:
             return [table for unit in units for table in self.run(unit)]
-        here = [i for i in range(len(units)) if i not in set(there)]
+        here = sorted(set(range(len(units))) - set(there))
         with beside(functools.partial(self._dump, [units[i] for i in there])) as theirs:
             done = {i: self.run(units[i]) for i in here}
             made = theirs()
