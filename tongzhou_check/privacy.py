@@ -18,7 +18,7 @@ import pandas as pd
 from stdnum import luhn
 from stdnum.cn import uscc
 
-from tongzhou_check.text import nfkc
+from tongzhou_check.text import are_texts, nfkc
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -142,7 +142,7 @@ def mask_text(text: str) -> str:
 def scan(values: pd.Series, latest: dt.date) -> pd.DataFrame:
     """Detections in a text column: one row per (cell, kind) with the masked forms joined; index = Excel row."""
     cells = values.tolist()
-    texts = np.fromiter(map(str.__instancecheck__, cells), dtype=bool, count=len(cells))
+    texts = are_texts(cells)
     if not texts.all():  # empty cells, numbers
         values = values[texts]
         cells = values.tolist()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tongzhou_check.packtypes import Column, Reading
-from tongzhou_check.text import enum_key, nfkc, squash, squash_all
+from tongzhou_check.text import are_texts, enum_key, nfkc, squash, squash_all
 
 INVALID = object()  # a parser's answer for a value it cannot read
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -221,7 +221,7 @@ def normalised(values: pd.Series) -> pd.Series:
     """
     cells = values.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(cells, skipna=True) == "string":
-        texts = np.fromiter(map(str.__instancecheck__, cells.tolist()), dtype=bool, count=len(cells))
+        texts = are_texts(cells.tolist())
         out = np.full(len(cells), None, dtype=object)
         out[texts] = [text or None for text in squash_all(cells[texts].tolist())]
         return pd.Series(out, index=values.index, dtype=object)

@@ -19,7 +19,7 @@ from tongzhou_check.reader.parse import (
     parse_marks,
 )
 from tongzhou_check.reader.workbook import ColumnTexts, RawSheet, first_characters
-from tongzhou_check.text import initials, norm_header
+from tongzhou_check.text import are_texts, initials, norm_header
 
 
 @dataclass(frozen=True)
@@ -160,8 +160,7 @@ def _notes_rows(grid: np.ndarray, nonempty: np.ndarray, counts: np.ndarray, read
     """Notes and signature rows: the first non-empty cell starts with 注:, 填表人: … (NFKC, no spaces)."""
     notes = np.zeros(len(grid), dtype=bool)
     first = grid[np.arange(len(grid)), nonempty.argmax(axis=1)]
-    texts = np.flatnonzero(np.fromiter(map(str.__instancecheck__, first.tolist()), dtype=bool, count=len(first))
-                           & (counts > 0))
+    texts = np.flatnonzero(are_texts(first.tolist()) & (counts > 0))
     initials = [ord(p[0]) for p in reading.notes_prefixes]
     for i in texts[np.isin(first_characters(first[texts].tolist()), initials)].tolist():
         notes[i] = norm_header(first[i][:20], ()).startswith(reading.notes_prefixes)

@@ -19,7 +19,7 @@ import python_calamine as calamine
 
 from tongzhou_check.reader.limits import DEFAULT_LIMITS, LimitExceeded, Limits
 from tongzhou_check.reader.opening import ReadError, calamine_errors, give_back, head_of, limit_error, open_book
-from tongzhou_check.text import HEADER_MAX, may_start_header, visible
+from tongzhou_check.text import HEADER_MAX, are_texts, may_start_header, visible
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,17 @@ class ColumnTexts:
         lengths = np.fromiter(map(length_hint, cells.tolist(), repeat(-1)), dtype=np.int64, count=len(cells))
         rows = np.flatnonzero((lengths > 0) & (lengths <= HEADER_MAX))
         short = cells[rows].tolist()
-        texts = np.fromiter(map(str.__instancecheck__, short), dtype=bool, count=len(short))
+        texts = are_texts(short)
         if not texts.all():  # something else that has a length
             rows, short = rows[texts], cells[rows[texts]].tolist()
         points = first_characters(short, lengths[rows])
         some = points >= 0  # not only spaces
         return cls(cells, rows[some].astype(np.int32), points[some].astype(np.int32))
+
+    @cached_property
+    def first_points(self) -> np.ndarray:
+        """The distinct first characters."""
+        return np.unique(self.points)
 
     def where(self, firsts: frozenset[str], test: Callable[[str], bool], start: int = 0,
               end: int | None = None) -> np.ndarray:
@@ -85,11 +90,8 @@ class ColumnTexts:
         (run once per distinct text that may)."""
         span = range(len(self.cells))[start:end]
         found = np.zeros(len(span), dtype=bool)
-        present = np.zeros(len(_SPACE), dtype=bool)
-        present[self.points] = True
-        starting = np.zeros(len(_SPACE), dtype=bool)
-        starting[[p for p in np.flatnonzero(present).tolist() if may_start_header(chr(p), firsts)]] = True
-        rows = self.rows[(self.rows >= span.start) & (self.rows < span.stop) & starting[self.points]]
+        starting = [p for p in self.first_points.tolist() if may_start_header(chr(p), firsts)]
+        rows = self.rows[(self.rows >= span.start) & (self.rows < span.stop) & np.isin(self.points, starting)]
         texts = self.cells[rows].tolist()
         passing = frozenset(filter(test, set(texts)))
         if passing:
