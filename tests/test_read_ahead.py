@@ -157,3 +157,10 @@ def test_under_a_profiler_the_process_exits_the_usual_way_and_the_profile_is_wri
     assert json.loads(done.stdout)["summary"]["errors"] >= 1  # (cProfile's own status: it swallows SystemExit)
     assert profile.stat().st_size > 0  # cProfile writes it as the interpreter exits
 
+
+
+def test_the_parse_starts_before_numpy_or_pandas_is_imported() -> None:
+    code = ("import sys; from tongzhou_check.reader import opening; "
+            "print(sorted(m for m in ('numpy', 'pandas', 'yaml') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(done.stdout.replace("'", '"')) == ["yaml"]  # (yaml: small, and text.py's since long)

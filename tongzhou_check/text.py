@@ -7,10 +7,12 @@ import stat
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import yaml
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 
@@ -42,6 +44,8 @@ def squash(text: str) -> str:
 
 def are_texts(values: Sequence[Any]) -> np.ndarray:
     """Which values are texts, as booleans, in one pass in C (a cell may also be a number, a date or empty)."""
+    import numpy as np  # here: this module is imported before a workbook's parse starts (reader.limits), numpy not
+
     return np.fromiter(map(str.__instancecheck__, values), dtype=bool, count=len(values))
 
 
