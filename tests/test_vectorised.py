@@ -8,10 +8,11 @@ import re
 import numpy as np
 import pytest
 from helpers import ROOT, audit_report
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tongzhou_check.baseline import Identities, fingerprint_texts
+from tongzhou_check.baseline import Identities, _masked_key, fingerprint_texts
+from tongzhou_check.model import Finding, Severity
 from tongzhou_check.privacy import CANDIDATE
 from tongzhou_check.reader.workbook import ColumnTexts, first_characters
 from tongzhou_check.text import HEADER_MAX, may_be_header, squash, squash_all
@@ -94,3 +95,35 @@ def test_fingerprint_texts_of_a_part_are_that_part_of_all(findings) -> None:  # 
         half = len(whole) // 2
         assert identities.texts(slice(0, half)) + identities.texts(slice(half, None)) == whole
     assert Identities.of(doubled).repeats is not None and fingerprint_texts(doubled)[-1].endswith("\x1d1")
+
+
+def _identity_texts(findings: list[Finding]) -> list[str]:
+    """What `fingerprint_texts` says each finding's text is, one finding at a time: its parts joined by \\x1e (the key
+    masked), then \\x1d and how many findings before it have the same joined parts."""
+    seen: dict[str, int] = {}
+    texts = []
+    for f in findings:
+        base = "\x1e".join([f.rule, f.file.rsplit("/", 1)[-1], f.sheet or "", _masked_key(f.key), f.header or "",
+                            f.subject or ""])
+        texts.append(f"{base}\x1d{seen.get(base, 0)}")
+        seen[base] = seen.get(base, 0) + 1
+    return texts
+
+
+# parts that repeat, that mask alike (two resident IDs differing only where they are masked), that hold the separator
+PART = st.sampled_from([None, "", "a", "表", "\x1e", "a\x1e", "\x1ea", "110101199003071234", "110101199103081234",
+                        "2018-01-01\x1f110101199003071234", "2018-01-01\x1f110101199103081234", "姓名", "x\x1fy"])
+
+
+@settings(max_examples=300)
+@example([("TZ004", "m.xlsx", "s", "110101199003071234", None, None),  # keys masked alike: a repeat
+          ("TZ004", "m.xlsx", "s", "110101199103081234", None, None)])
+@example([("TZ004", "m.xlsx", "a\x1e", "", None, None), ("TZ004", "m.xlsx", "a", "\x1e", None, None)])  # joined alike
+@example([("TZ004", "a/l.xlsx", None, "k", "", None), ("TZ004", "b/l.xlsx", "", "k", None, "")])  # None as ""
+@given(st.lists(st.tuples(st.sampled_from(["TZ004", "TZ008"]), st.sampled_from(["a/l.xlsx", "b/l.xlsx", "m.xlsx"]),
+                          PART, PART, PART, PART), max_size=14))
+def test_fingerprint_texts_are_each_findings_parts_and_earlier_repeats(rows: list[tuple]) -> None:  # type: ignore[type-arg]
+    findings = [Finding(rule=rule, name="n", severity=Severity.error, file=file, clause="c", message_zh="m",
+                        message_en="m", sheet=sheet, header=header, subject=subject, key=key)
+                for rule, file, sheet, key, header, subject in rows]
+    assert fingerprint_texts(findings) == _identity_texts(findings)

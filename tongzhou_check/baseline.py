@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import repeat
+from operator import is_not
 from pathlib import Path, PurePath
 
 import numpy as np
+import pandas as pd
 
 from tongzhou_check.masking import mask
 from tongzhou_check.model import BASELINED, Finding, FindingTable, Report
@@ -25,11 +27,6 @@ def _masked_key(key: str | None) -> str:
     if isinstance(key, str) and CANDIDATE.search(key) is None:  # no part holds anything masking would change
         return key
     return "\x1f".join(mask(part) or "" for part in key.split("\x1f")) if isinstance(key, str) else ""
-
-
-@lru_cache(maxsize=4096)
-def _name(path: str) -> str:
-    return PurePath(path).name
 
 
 def fingerprints(findings: FindingTable | Sequence[Finding]) -> list[str]:
@@ -48,51 +45,87 @@ def fingerprint_texts(findings: FindingTable | Sequence[Finding]) -> list[str]:
 
 @dataclass(frozen=True)
 class Identities:
-    """What identifies each finding without its row (`fingerprints`), found for all findings at once with how many
-    exact repeats came before each; `texts` makes the texts hashed a part at a time (a long report's writer: each
-    part where it is written)."""
+    """What identifies each finding without its row (`fingerprints`), for all findings at once: each part of the
+    identity as codes into its distinct texts, and how many exact repeats came before each finding. The repeats are
+    counted on the codes (so every finding's texts are never made at once); `texts` makes the texts hashed a part of
+    the findings at a time (a long report's writer: each part where it is written)."""
 
-    bases: list[str]
-    repeats: list[int] | None  # None: no finding repeats another exactly
+    parts: tuple[tuple[np.ndarray, np.ndarray], ...]  # rule, file name, sheet, masked key, header, subject
+    repeats: np.ndarray | None  # None: no finding repeats another exactly
 
     @classmethod
     def of(cls, findings: FindingTable | Sequence[Finding]) -> Identities:
         table = findings if isinstance(findings, FindingTable) else FindingTable.of(findings)
-        if not len(table):
-            return cls([], None)
-        raw = table.column("key").tolist()
-        masked = {k: _masked_key(k) for k in dict.fromkeys(raw)}  # a record's findings share its key: masked once
-        keys = list(map(masked.__getitem__, raw))
-        names = list(map(_name, table.column("file").tolist()))
-        parts = (table.column("rule").tolist(), names, _texts(table.column("sheet")), keys,
-                 _texts(table.column("header")), _texts(table.column("subject")))
-        bases = list(map("\x1e".join, zip(*parts, strict=True)))
-        if len(set(bases)) == len(bases):
-            return cls(bases, None)
-        seen: dict[str, int] = {}  # exact repeats: how many came before
-        repeats = []
-        for base in bases:
-            n = seen.get(base, 0)
-            seen[base] = n + 1
-            repeats.append(n)
-        return cls(bases, repeats)
+        parts = (_distinct(table.column("rule")), _distinct(table.column("file"), _names),
+                 _distinct(table.column("sheet")), _distinct(table.column("key"), _masked_keys),
+                 _distinct(table.column("header")), _distinct(table.column("subject")))
+        if any(SEPARATOR in "".join(texts.tolist()) for _, texts in parts):
+            same = pd.factorize(np.array(_bases(parts, slice(None)), dtype=object))[0]  # a separator inside a part
+        else:
+            same = _combined([codes for codes, _ in parts], [len(texts) for _, texts in parts])
+        repeats = pd.Series(same).groupby(same, sort=False).cumcount().to_numpy() if len(pd.unique(same)) < len(
+            same) else None
+        return cls(parts, repeats)
 
     def texts(self, part: slice = slice(None)) -> list[str]:
         """The texts of a part of the findings: each one's base and its count of exact repeats before it."""
+        bases = _bases(self.parts, part)
         if self.repeats is None:
-            return [f"{base}\x1d0" for base in self.bases[part]]
-        return [f"{base}\x1d{n}" for base, n in zip(self.bases[part], self.repeats[part], strict=True)]
+            return [f"{base}\x1d0" for base in bases]
+        return [f"{base}\x1d{n}" for base, n in zip(bases, self.repeats[part].tolist(), strict=True)]
+
+
+SEPARATOR = "\x1e"  # between the parts of a finding's identity
+
+
+def _bases(parts: tuple[tuple[np.ndarray, np.ndarray], ...], rows: slice) -> list[str]:
+    """The identities of some findings as texts, their parts joined."""
+    return list(map(SEPARATOR.join, zip(*(texts[codes[rows]].tolist() for codes, texts in parts), strict=True)))
+
+
+def _distinct(values: np.ndarray, text: Callable[[list[str]], list[str]] | None = None) -> tuple[np.ndarray,
+                                                                                                 np.ndarray]:
+    """A column as codes into its distinct texts (None as ""; `text` makes the texts of the distinct values, all
+    at once): findings share a file, a rule, a record's key, so each is made once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    texts = [u if isinstance(u, str) else "" for u in uniques.tolist()]
+    if text is not None:
+        texts = text(texts)
+    if len(set(texts)) == len(texts):
+        return codes, np.array(texts, dtype=object)
+    recoded, distinct = pd.factorize(np.array(texts, dtype=object))  # equal texts (None and "", masked keys): one
+    return recoded[codes], distinct
+
+
+def _combined(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """One code per distinct combination of the columns' codes."""
+    combined, size = np.zeros(len(codes[0]) if codes else 0, dtype=np.int64), 1
+    for column, count in zip(codes, sizes, strict=True):
+        if size * max(count, 1) >= 1 << 62:  # kept within 64 bits: renumbered by the combinations that occur
+            combined, seen = pd.factorize(combined)
+            size = len(seen)
+        combined, size = combined * max(count, 1) + column, size * max(count, 1)
+    return combined
+
+
+def _masked_keys(keys: list[str]) -> list[str]:
+    """Record keys as fingerprints use them (`_masked_key`), the candidate search run over all of them at once."""
+    found = np.flatnonzero(np.fromiter(map(is_not, map(CANDIDATE.search, keys), repeat(None)), dtype=bool,
+                                       count=len(keys)))
+    masked = list(keys)
+    for i in found.tolist():
+        masked[i] = _masked_key(keys[i])
+    return masked
+
+
+def _names(paths: list[str]) -> list[str]:
+    return [PurePath(p).name for p in paths]
 
 
 def hashed(texts: Sequence[str]) -> list[str]:
     """Fingerprints of `fingerprint_texts`. surrogatepass: a lone surrogate from a damaged cell (a sheet name, a
     header) is hashed, not refused."""
     return [hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32] for text in texts]
-
-
-def _texts(values: np.ndarray) -> list[str]:
-    """A column of texts with None as ""."""
-    return [v or "" for v in values.tolist()]
 
 
 def write_baseline(findings: Sequence[Finding], path: Path) -> int:
