@@ -127,3 +127,19 @@ def test_fingerprint_texts_are_each_findings_parts_and_earlier_repeats(rows: lis
                         message_en="m", sheet=sheet, header=header, subject=subject, key=key)
                 for rule, file, sheet, key, header, subject in rows]
     assert fingerprint_texts(findings) == _identity_texts(findings)
+
+
+def test_many_keys_are_searched_half_here_half_by_a_forked_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tongzhou_check import baseline, forked
+
+    assert forked.can_fork()  # Linux, one thread: else the copy is never made and this test proves nothing
+    keys = [f"记录{i}\x1f{'110101199003071234' if i % 7 == 0 else '无'}" for i in range(40)]
+    findings = [Finding(rule="TZ004", name="n", severity=Severity.error, file="m.xlsx", clause="c", message_zh="m",
+                        message_en="m", sheet="s", key=key) for key in [*keys, *keys[::3]]]
+    searched: list[int] = []
+    search = baseline._searched
+    monkeypatch.setattr(baseline, "SHARED_SEARCH", 10)
+    monkeypatch.setattr(baseline, "_searched", lambda keys: searched.append(len(keys)) or search(keys))
+    assert fingerprint_texts(findings) == _identity_texts(findings)
+    assert searched == [20]  # this process searched half of the 40 distinct keys; the copy, the other half
+    assert sum("*" in text for text in fingerprint_texts(findings)) == 6 + 2
