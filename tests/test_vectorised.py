@@ -141,9 +141,9 @@ findings = [Finding(rule="TZ004", name="n", severity=Severity.error, file="m.xls
                     message_en="m", sheet="s", key=key) for key in [*keys, *keys[::3]]]
 serial = baseline.fingerprint_texts(findings)
 searched = []
-search = baseline._searched
+search = baseline.holding_candidates
 baseline.SHARED_SEARCH = 10
-baseline._searched = lambda keys: searched.append(len(keys)) or search(keys)
+baseline.holding_candidates = lambda keys: searched.append(len(keys)) or search(keys)
 assert baseline.fingerprint_texts(findings) == serial
 assert searched == [20], searched  # this process searched half of the 40 distinct keys; the copy, the other half
 assert sum("*" in text for text in serial) == 6 + 2

@@ -7,8 +7,6 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import is_not
 from pathlib import Path, PurePath
 
 import numpy as np
@@ -17,7 +15,7 @@ import pandas as pd
 from tongzhou_check.forked import beside, can_fork
 from tongzhou_check.masking import mask
 from tongzhou_check.model import BASELINED, Finding, FindingTable, Report
-from tongzhou_check.privacy import CANDIDATE
+from tongzhou_check.privacy import CANDIDATE, holding_candidates
 from tongzhou_check.text import TextFileError, read_text_file
 
 BASELINE_VERSION = 1
@@ -112,7 +110,7 @@ def _combined(codes: list[np.ndarray], sizes: list[int]) -> np.ndarray:
 def _masked_keys(keys: list[str]) -> list[str]:
     """Record keys as fingerprints use them (`_masked_key`), the candidate search run over all of them at once."""
     masked = list(keys)
-    for i in np.flatnonzero(_holding_candidates(keys)).tolist():
+    for i in np.flatnonzero(_candidates_on_both_cores(keys)).tolist():
         masked[i] = _masked_key(keys[i])
     return masked
 
@@ -120,21 +118,17 @@ def _masked_keys(keys: list[str]) -> list[str]:
 SHARED_SEARCH = 200_000  # distinct keys searched on both cores from this many (~0.1 s each side; a fork: ~30 ms)
 
 
-def _holding_candidates(keys: list[str]) -> np.ndarray:
+def _candidates_on_both_cores(keys: list[str]) -> np.ndarray:
     """Which keys the candidate pattern finds something in; a long list searched half here, half by a forked copy
     (the search is most of the time the fingerprints of a long report take before any can be written)."""
     if len(keys) < SHARED_SEARCH or not can_fork():
-        return _searched(keys)
+        return holding_candidates(keys)
     half = len(keys) // 2
-    with beside(lambda spool: spool.write(_searched(keys[half:]).tobytes())) as theirs:
-        mine = _searched(keys[:half])
+    with beside(lambda spool: spool.write(holding_candidates(keys[half:]).tobytes())) as theirs:
+        mine = holding_candidates(keys[:half])
         made = theirs()
-        rest = _searched(keys[half:]) if made is None else np.frombuffer(made.read(), dtype=bool)
+        rest = holding_candidates(keys[half:]) if made is None else np.frombuffer(made.read(), dtype=bool)
     return np.concatenate([mine, rest])
-
-
-def _searched(keys: list[str]) -> np.ndarray:
-    return np.fromiter(map(is_not, map(CANDIDATE.search, keys), repeat(None)), dtype=bool, count=len(keys))
 
 
 def _names(paths: list[str]) -> list[str]:

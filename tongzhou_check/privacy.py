@@ -139,6 +139,11 @@ def mask_text(text: str) -> str:
 
 
 
+def holding_candidates(texts: list[str]) -> np.ndarray:
+    """Which texts CANDIDATE finds something in, as booleans, searched in one C-level pass."""
+    return np.fromiter(map(is_not, map(CANDIDATE.search, texts), repeat(None)), dtype=bool, count=len(texts))
+
+
 def scan(values: pd.Series, latest: dt.date) -> pd.DataFrame:
     """Detections in a text column: one row per (cell, kind) with the masked forms joined; index = Excel row."""
     cells = values.tolist()
@@ -146,8 +151,7 @@ def scan(values: pd.Series, latest: dt.date) -> pd.DataFrame:
     if not texts.all():  # empty cells, numbers
         values = values[texts]
         cells = values.tolist()
-    found = np.fromiter(map(is_not, map(CANDIDATE.search, cells), repeat(None)), dtype=bool, count=len(cells))
-    candidates = values[found]
+    candidates = values[holding_candidates(cells)]
     records = []
     for row, cell in candidates.items():  # candidate cells only: few in a real column
         by_kind: dict[str, list[str]] = {}
